@@ -1,0 +1,139 @@
+/* output.c — summary.csv, power.csv and the stdout table (see output.h). */
+#include "output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <csv.h>
+
+/* Writes one field, quoted by libcsv only where needed (commas, quotes). */
+static void put_text(FILE *f, const char *s, int first)
+{
+    if (!first)
+        fputc(',', f);
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(f, s, strlen(s));
+    else
+        fputs(s, f);
+}
+
+static void put_number(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs(",nan", f);
+    else
+        fprintf(f, ",%.10g", v);
+}
+
+static int finish(FILE *f, const char *path, ew_error *err)
+{
+    int bad = ferror(f);
+    if (fclose(f) || bad)
+        return ew_error_set(err, EW_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return EW_OK;
+}
+
+static void summary_row(FILE *f, const ew_results *r, const ew_site_result *s)
+{
+    put_text(f, r->scenario_name, 1);
+    fprintf(f, ",%llu,%.10g", (unsigned long long)r->seed, r->duration_s);
+    fputc(',', f);
+    put_text(f, s->name, 1);
+    for (size_t k = 0; k < ew_n_site_fields; k++)
+        put_number(f, ew_field_value(&ew_site_fields[k], s));
+    put_number(f, s->energy_per_query_j / 3600.0);
+    fputc('\n', f);
+}
+
+int ew_output_summary_csv(const char *path, const ew_results *r, ew_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return ew_error_set(err, EW_EIO, "%s: cannot create: %s", path, strerror(errno));
+    fputs("scenario,seed,duration_s,site", f);
+    for (size_t k = 0; k < ew_n_site_fields; k++)
+        fprintf(f, ",%s", ew_site_fields[k].name);
+    fputs(",energy_per_query_wh\n", f);
+    for (uint32_t k = 0; k < r->n_sites; k++)
+        summary_row(f, r, &r->sites[k]);
+    summary_row(f, r, &r->total);
+    return finish(f, path, err);
+}
+
+int ew_output_power_csv(const char *path, const ew_results *r, ew_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return ew_error_set(err, EW_EIO, "%s: cannot create: %s", path, strerror(errno));
+    fputs("t_start_s,arrivals", f);
+    for (uint32_t k = 0; k < r->n_sites; k++) {
+        char col[EW_NAME_MAX + 16];
+        snprintf(col, sizeof col, "%s_power_w", r->sites[k].name);
+        put_text(f, col, 0);
+    }
+    fputs(",all_power_w\n", f);
+    for (size_t b = 0; b < r->n_bins; b++) {
+        fprintf(f, "%.10g,%.10g", (double)b * r->bin_s, r->bin_arrivals[b]);
+        double sum = 0.0;
+        for (uint32_t k = 0; k < r->n_sites; k++) {
+            double w = r->bin_power_w[(size_t)k * r->n_bins + b];
+            sum += w;
+            put_number(f, w);
+        }
+        put_number(f, sum);
+        fputc('\n', f);
+    }
+    return finish(f, path, err);
+}
+
+/* Table rows: label, and how to show a site's value. */
+typedef struct row { const char *label; const char *field; double scale; const char *fmt; } row;
+
+void ew_output_table(FILE *f, const ew_results *r)
+{
+    static const row rows[] = {
+        {"servers", "servers", 1, "%.0f"},
+        {"arrivals", "arrivals", 1, "%.0f"},
+        {"completions", "completions", 1, "%.0f"},
+        {"in flight at end", "in_flight", 1, "%.0f"},
+        {"utilisation [%]", "utilisation", 100, "%.2f"},
+        {"mean in system", "mean_in_system", 1, "%.4g"},
+        {"sojourn mean [ms]", "sojourn_mean_s", 1e3, "%.4g"},
+        {"  95% CI +/- [ms]", "sojourn_ci95_s", 1e3, "%.2g"},
+        {"sojourn p50 [ms]", "sojourn_p50_s", 1e3, "%.4g"},
+        {"sojourn p95 [ms]", "sojourn_p95_s", 1e3, "%.4g"},
+        {"sojourn p99 [ms]", "sojourn_p99_s", 1e3, "%.4g"},
+        {"energy [kWh]", "energy_j", 1 / 3.6e6, "%.6g"},
+        {"mean power [kW]", "mean_power_w", 1e-3, "%.5g"},
+        {"energy/query [J]", "energy_per_query_j", 1, "%.5g"},
+        {"energy/query [Wh]", "energy_per_query_j", 1 / 3600.0, "%.4g"},
+        {"time off [%]", "off_share", 100, "%.2f"},
+    };
+    fprintf(f, "%s: %.6g h simulated, seed %llu, %llu events (%.2f per query)\n",
+            r->scenario_name, r->duration_s / 3600.0, (unsigned long long)r->seed,
+            (unsigned long long)r->events,
+            r->total.arrivals ? (double)r->events / (double)r->total.arrivals : 0.0);
+    fprintf(f, "%-20s", "");
+    int shown_sites = r->n_sites > 1;
+    for (uint32_t k = 0; shown_sites && k < r->n_sites; k++)
+        fprintf(f, " %14.14s", r->sites[k].name);
+    fprintf(f, " %14s\n", "all");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const ew_field *fld = NULL;
+        for (size_t k = 0; k < ew_n_site_fields; k++)
+            if (strcmp(ew_site_fields[k].name, rows[i].field) == 0)
+                fld = &ew_site_fields[k];
+        if (!fld)
+            continue;
+        fprintf(f, "%-20s", rows[i].label);
+        for (uint32_t k = 0; k <= r->n_sites; k++) {
+            if (k < r->n_sites && !shown_sites)
+                continue;
+            const ew_site_result *s = k < r->n_sites ? &r->sites[k] : &r->total;
+            char cell[32];
+            snprintf(cell, sizeof cell, rows[i].fmt, ew_field_value(fld, s) * rows[i].scale);
+            fprintf(f, " %14s", cell);
+        }
+        fputc('\n', f);
+    }
+}

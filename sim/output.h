@@ -1,0 +1,20 @@
+/* output.h — text outputs of a run: summary.csv (one row per site and one
+ * for all sites), power.csv (the binned time series, which the gnuplot
+ * scripts in plots/ read), and the summary table printed on stdout.
+ * CSV files are written with libcsv's quoting; numbers with %.10g, so the
+ * same results always give the same bytes.
+ */
+#ifndef EW_OUTPUT_H
+#define EW_OUTPUT_H
+
+#include <stdio.h>
+
+#include "ew.h"
+#include "results.h"
+
+int ew_output_summary_csv(const char *path, const ew_results *r, ew_error *err);
+int ew_output_power_csv(const char *path, const ew_results *r, ew_error *err);
+/* The human-readable summary: one column per site and one for all. */
+void ew_output_table(FILE *f, const ew_results *r);
+
+#endif

@@ -1,0 +1,68 @@
+/* plot.c — gnuplot through popen (see plot.h). */
+#include "plot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern const char ew_plot_power_gp[];   /* plots/power.gp, built in by make */
+
+static int gnuplot_on_path(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    char dir[4096];
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(dir, sizeof dir, "%.*s/gnuplot", (int)n, path);
+        if (n > 0 && access(dir, X_OK) == 0)
+            return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
+void ew_plot_quote(const char *s, char *buf, size_t size)
+{
+    size_t j = 0;
+    if (size < 3)
+        return;
+    buf[j++] = '\'';
+    for (; *s && j + 3 < size; s++) {
+        if (*s == '\n' || *s == '\r')
+            continue;   /* a newline would end the gnuplot command */
+        if (*s == '\'')
+            buf[j++] = '\'';
+        buf[j++] = *s;
+    }
+    buf[j++] = '\'';
+    buf[j] = '\0';
+}
+
+int ew_plot_power(const char *csv_path, const char *png_path, const char *title,
+                  ew_error *err)
+{
+    if (!gnuplot_on_path())
+        return EW_PLOT_SKIPPED;
+    FILE *p = popen("gnuplot", "w");
+    if (!p)
+        return ew_error_set(err, EW_ELIB, "cannot start gnuplot");
+    char q[8192];
+    ew_plot_quote(csv_path, q, sizeof q);
+    fprintf(p, "datafile = %s\n", q);
+    ew_plot_quote(png_path, q, sizeof q);
+    fprintf(p, "outfile = %s\n", q);
+    ew_plot_quote(title, q, sizeof q);
+    fprintf(p, "plottitle = %s\n", q);
+    fputs(ew_plot_power_gp, p);
+    fputs("\nset output\n", p);
+    int status = pclose(p);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        remove(png_path);
+        return ew_error_set(err, EW_ELIB, "gnuplot failed drawing %s", png_path);
+    }
+    return EW_OK;
+}

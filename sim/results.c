@@ -1,0 +1,41 @@
+/* results.c — the table of per-site result fields (see results.h). */
+#include "results.h"
+
+#include <stddef.h>
+
+#define F(name, type, units, desc) {#name, offsetof(ew_site_result, name), type, units, desc}
+
+const ew_field ew_site_fields[] = {
+    F(servers, EW_FIELD_U32, "1", "servers"),
+    F(slots, EW_FIELD_U32, "1", "queries a server serves at once (0: differs between sites)"),
+    F(arrivals, EW_FIELD_U64, "1", "queries routed here"),
+    F(completions, EW_FIELD_U64, "1", "queries finished"),
+    F(in_flight, EW_FIELD_U64, "1", "queries queued or in service at the end"),
+    F(latency_samples, EW_FIELD_U64, "1", "completed queries that arrived after the warm-up"),
+    F(throughput_per_s, EW_FIELD_F64, "1/s", "completions per second of simulated time"),
+    F(utilisation, EW_FIELD_F64, "1", "busy slot-time over available slot-time"),
+    F(mean_in_system, EW_FIELD_F64, "1", "time-average number of queries in system"),
+    F(sojourn_mean_s, EW_FIELD_F64, "s", "mean time from arrival to completion"),
+    F(sojourn_ci95_s, EW_FIELD_F64, "s", "95% confidence half-width of the mean sojourn (batch means)"),
+    F(sojourn_p50_s, EW_FIELD_F64, "s", "median sojourn"),
+    F(sojourn_p95_s, EW_FIELD_F64, "s", "95th percentile sojourn"),
+    F(sojourn_p99_s, EW_FIELD_F64, "s", "99th percentile sojourn"),
+    F(sojourn_max_s, EW_FIELD_F64, "s", "longest sojourn"),
+    F(energy_j, EW_FIELD_F64, "J", "electrical energy over the run"),
+    F(mean_power_w, EW_FIELD_F64, "W", "energy over duration"),
+    F(mean_power_ci95_w, EW_FIELD_F64, "W", "95% confidence half-width of mean power (batches of time bins)"),
+    F(energy_per_query_j, EW_FIELD_F64, "J", "energy per completed query"),
+    F(off_share, EW_FIELD_F64, "1", "share of server-time switched off"),
+};
+const size_t ew_n_site_fields = sizeof ew_site_fields / sizeof ew_site_fields[0];
+
+double ew_field_value(const ew_field *f, const ew_site_result *r)
+{
+    const char *p = (const char *)r + f->offset;
+    switch (f->type) {
+    case EW_FIELD_U32: return (double)*(const uint32_t *)(const void *)p;
+    case EW_FIELD_U64: return (double)*(const uint64_t *)(const void *)p;
+    case EW_FIELD_F64: return *(const double *)(const void *)p;
+    }
+    return 0.0;
+}

@@ -1,0 +1,655 @@
+/* run.c — the run driver: the world's state and the handlers of its events.
+ *
+ * Events: ARRIVAL (a query comes in, is routed to a server, and the next
+ * arrival is scheduled), DEPARTURE (a query finishes on a server), WAKE (a
+ * sleeping server is ready), SLEEP (an idle server's timer runs out).
+ * Energy is integrated exactly at every change of state: power is piecewise
+ * constant between events, so E += P·(now − t_last) with no time step, per
+ * server and, independently, per site (from integer counts of servers off
+ * and slots busy), which is what the conservation test compares.
+ */
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "rng.h"
+#include "stats.h"
+#include "world.h"
+#include "../models/power/power.h"
+#include "../models/routing/routing.h"
+#include "../models/workload/workload.h"
+
+enum { EV_ARRIVAL, EV_DEPARTURE, EV_WAKE, EV_SLEEP };
+
+typedef struct query {
+    double arrival_s;     /* [s] */
+    double demand_s;      /* work at speed 1 [s] */
+    uint32_t next;        /* next in a server's queue, or in the free list */
+} query;
+
+typedef struct site_acc {
+    ew_power_levels power;
+    double speed;
+    uint32_t servers, slots;
+    uint32_t n_off;          /* servers switched off */
+    uint64_t busy_slots;     /* slots serving, over all servers */
+    uint64_t in_system;
+    double power_w;          /* present draw of the whole site [W] */
+    double t_last_s;
+    double energy_j;         /* site-level integral [J] */
+    double n_integral;       /* integral of in_system [query·s] */
+    double *bin_energy_j;    /* [cap_bins] */
+    ew_hist hist;
+    ew_batch_means bm;
+    double sojourn_sum_s, sojourn_max_s;
+    uint64_t n_lat, arrivals, completions;
+} site_acc;
+
+typedef struct run {
+    const ew_scenario *s;
+    ew_world w;
+    ew_engine eng;
+    site_acc *sites;
+    uint32_t *site_first;
+    query *q;
+    uint32_t q_cap, q_free;
+    const ew_routing_policy *policy;
+    void *policy_state;
+    ew_arrivals arrivals;
+    ew_service service;
+    gsl_rng *rng[EW_STREAM_COUNT];
+    uint64_t n_arrivals;
+    double *bin_arrivals;
+    size_t cap_bins;
+    ew_batch_means bm_all;
+    double sojourn_sum_all_s, sojourn_max_all_s;
+    uint64_t n_lat_all;
+    double horizon_s;
+    /* progress */
+    struct timespec wall0;
+    double last_print;
+    int printed;
+} run;
+
+static double wall_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+/* ---- bins ---- */
+
+static int ensure_bins(run *R, size_t need)
+{
+    if (need <= R->cap_bins)
+        return 0;
+    size_t cap = R->cap_bins ? R->cap_bins : 64;
+    while (cap < need)
+        cap *= 2;
+    for (uint32_t k = 0; k < R->s->n_sites; k++) {
+        double *b = realloc(R->sites[k].bin_energy_j, cap * sizeof *b);
+        if (!b)
+            return -1;
+        memset(b + R->cap_bins, 0, (cap - R->cap_bins) * sizeof *b);
+        R->sites[k].bin_energy_j = b;
+    }
+    double *a = realloc(R->bin_arrivals, cap * sizeof *a);
+    if (!a)
+        return -1;
+    memset(a + R->cap_bins, 0, (cap - R->cap_bins) * sizeof *a);
+    R->bin_arrivals = a;
+    R->cap_bins = cap;
+    return 0;
+}
+
+/* ---- integration ---- */
+
+static double site_power_w(const site_acc *a)
+{
+    /* from integer counts: exact, no drift from adding and subtracting */
+    return a->power.off_w * a->n_off + a->power.idle_w * (a->servers - a->n_off) +
+           (a->power.busy_w - a->power.idle_w) * (double)a->busy_slots / a->slots;
+}
+
+static int site_advance(run *R, site_acc *a, double now)
+{
+    double dt = now - a->t_last_s;
+    if (dt <= 0.0)
+        return 0;
+    a->energy_j += a->power_w * dt;
+    a->n_integral += (double)a->in_system * dt;
+    double t = a->t_last_s, bin = R->s->bin_s;
+    size_t b = (size_t)(t / bin);
+    if (ensure_bins(R, (size_t)(now / bin) + 2))
+        return -1;
+    while (t < now) {
+        double end = fmin(now, (double)(b + 1) * bin);
+        a->bin_energy_j[b] += a->power_w * (end - t);
+        t = end;
+        b++;
+    }
+    a->t_last_s = now;
+    return 0;
+}
+
+static void server_advance(ew_server *sv, double now)
+{
+    double dt = now - sv->t_last_s;
+    sv->energy_j += sv->power_w * dt;
+    sv->busy_slot_s += (double)sv->busy * dt;
+    if (sv->state == EW_SERVER_OFF)
+        sv->off_s += dt;
+    sv->t_last_s = now;
+}
+
+/* Brings server i and its site up to `now` before a change of state. */
+static int touch(run *R, uint32_t i, double now)
+{
+    ew_server *sv = &R->w.servers[i];
+    server_advance(sv, now);
+    return site_advance(R, &R->sites[sv->site], now);
+}
+
+/* After a change: new draw for the server and its site. */
+static void repower(run *R, uint32_t i)
+{
+    ew_server *sv = &R->w.servers[i];
+    site_acc *a = &R->sites[sv->site];
+    sv->power_w = ew_power_linear_w(&a->power, sv->state, sv->busy, a->slots);
+    a->power_w = site_power_w(a);
+}
+
+static int count_changed(run *R, uint32_t i, uint32_t old_n)
+{
+    if (R->policy->on_count && R->policy->on_count(R->policy_state, &R->w, i, old_n))
+        return EW_ENOMEM;
+    return 0;
+}
+
+/* ---- queries ---- */
+
+static int query_alloc(run *R, uint32_t *id)
+{
+    if (R->q_free == EW_NONE) {
+        if (R->q_cap >= EW_NONE / 2)
+            return EW_ENOMEM;
+        uint32_t cap = R->q_cap ? 2 * R->q_cap : 1024;
+        query *q = realloc(R->q, cap * sizeof *q);
+        if (!q)
+            return EW_ENOMEM;
+        for (uint32_t k = R->q_cap; k < cap; k++)
+            q[k].next = k + 1 < cap ? k + 1 : EW_NONE;
+        R->q = q;
+        R->q_free = R->q_cap;
+        R->q_cap = cap;
+    }
+    *id = R->q_free;
+    R->q_free = R->q[*id].next;
+    return 0;
+}
+
+static void query_release(run *R, uint32_t id)
+{
+    R->q[id].next = R->q_free;
+    R->q_free = id;
+}
+
+/* Puts query id into service on server i (a slot is free and the server on). */
+static int start_service(run *R, uint32_t i, uint32_t id, double now)
+{
+    ew_server *sv = &R->w.servers[i];
+    site_acc *a = &R->sites[sv->site];
+    sv->busy++;
+    a->busy_slots++;
+    return ew_engine_schedule(&R->eng, now + R->q[id].demand_s / a->speed, EV_DEPARTURE, i, id);
+}
+
+/* Fills free slots of server i from its queue, first come first served. */
+static int serve_queue(run *R, uint32_t i, double now)
+{
+    ew_server *sv = &R->w.servers[i];
+    uint32_t slots = R->sites[sv->site].slots;
+    while (sv->queue_head != EW_NONE && sv->busy < slots) {
+        uint32_t id = sv->queue_head;
+        sv->queue_head = R->q[id].next;
+        if (sv->queue_head == EW_NONE)
+            sv->queue_tail = EW_NONE;
+        int rc = start_service(R, i, id, now);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- handlers ---- */
+
+static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    (void)ev;
+    run *R = ctx;
+    double now = e->now_s;
+    if (R->s->max_arrivals && R->n_arrivals == R->s->max_arrivals)
+        return EW_ENGINE_STOP;   /* the run ends where the next arrival would come */
+    R->n_arrivals++;
+    uint32_t id;
+    int rc = query_alloc(R, &id);
+    if (rc)
+        return rc;
+    R->q[id].arrival_s = now;
+    R->q[id].demand_s = ew_service_draw(&R->service, R->rng[EW_STREAM_SERVICE]);
+    R->q[id].next = EW_NONE;
+    size_t b = (size_t)(now / R->s->bin_s);
+    if (ensure_bins(R, b + 2))
+        return EW_ENOMEM;
+    R->bin_arrivals[b] += 1.0;
+
+    uint32_t i = R->policy->pick(R->policy_state, &R->w, R->rng[EW_STREAM_ROUTING]);
+    ew_server *sv = &R->w.servers[i];
+    site_acc *a = &R->sites[sv->site];
+    if (touch(R, i, now))
+        return EW_ENOMEM;
+    uint32_t old_n = sv->in_system++;
+    a->in_system++;
+    sv->arrivals++;
+    a->arrivals++;
+    if (old_n == 0)
+        sv->sleep_gen++;   /* a pending sleep timer is now stale */
+    if ((rc = count_changed(R, i, old_n)))
+        return rc;
+    if (sv->state == EW_SERVER_ON && sv->busy < a->slots) {
+        rc = start_service(R, i, id, now);
+    } else {
+        if (sv->queue_tail == EW_NONE)
+            sv->queue_head = id;
+        else
+            R->q[sv->queue_tail].next = id;
+        sv->queue_tail = id;
+        if (sv->state == EW_SERVER_OFF) {
+            sv->state = EW_SERVER_WAKING;
+            a->n_off--;
+            rc = ew_engine_schedule(e, now + R->s->sites[sv->site].wake_s, EV_WAKE, i, 0);
+        }
+    }
+    repower(R, i);
+    if (rc)
+        return rc;
+    double next = ew_arrivals_next(&R->arrivals, now, R->rng[EW_STREAM_ARRIVALS]);
+    return next < R->horizon_s || R->s->max_arrivals ? ew_engine_schedule(e, next, EV_ARRIVAL, 0, 0)
+                                                      : 0;
+}
+
+static void record_sojourn(run *R, site_acc *a, double arrival_s, double now)
+{
+    if (arrival_s < R->s->warmup_s)
+        return;
+    double w = now - arrival_s;
+    ew_hist_add(&a->hist, w);
+    ew_batch_means_add(&a->bm, w);
+    ew_batch_means_add(&R->bm_all, w);
+    a->sojourn_sum_s += w;
+    R->sojourn_sum_all_s += w;
+    a->n_lat++;
+    R->n_lat_all++;
+    if (w > a->sojourn_max_s)
+        a->sojourn_max_s = w;
+}
+
+static int maybe_sleep(run *R, uint32_t i, double now)
+{
+    ew_server *sv = &R->w.servers[i];
+    double after = R->s->sites[sv->site].sleep_after_s;
+    if (sv->in_system == 0 && sv->state == EW_SERVER_ON && isfinite(after))
+        return ew_engine_schedule(&R->eng, now + after, EV_SLEEP, i, sv->sleep_gen);
+    return 0;
+}
+
+static int on_departure(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    run *R = ctx;
+    double now = e->now_s;
+    uint32_t i = ev->target, id = ev->arg;
+    ew_server *sv = &R->w.servers[i];
+    site_acc *a = &R->sites[sv->site];
+    if (touch(R, i, now))
+        return EW_ENOMEM;
+    record_sojourn(R, a, R->q[id].arrival_s, now);
+    query_release(R, id);
+    sv->busy--;
+    a->busy_slots--;
+    uint32_t old_n = sv->in_system--;
+    a->in_system--;
+    sv->completions++;
+    a->completions++;
+    int rc = count_changed(R, i, old_n);
+    if (!rc)
+        rc = serve_queue(R, i, now);
+    if (!rc)
+        rc = maybe_sleep(R, i, now);
+    repower(R, i);
+    return rc;
+}
+
+static int on_wake(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    run *R = ctx;
+    uint32_t i = ev->target;
+    if (touch(R, i, e->now_s))
+        return EW_ENOMEM;
+    R->w.servers[i].state = EW_SERVER_ON;
+    int rc = serve_queue(R, i, e->now_s);
+    repower(R, i);
+    return rc;
+}
+
+static int on_sleep(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    run *R = ctx;
+    uint32_t i = ev->target;
+    ew_server *sv = &R->w.servers[i];
+    if (ev->arg != sv->sleep_gen || sv->in_system != 0 || sv->state != EW_SERVER_ON)
+        return 0;   /* work came in since the timer was set */
+    if (touch(R, i, e->now_s))
+        return EW_ENOMEM;
+    sv->state = EW_SERVER_OFF;
+    R->sites[sv->site].n_off++;
+    repower(R, i);
+    return 0;
+}
+
+static void on_progress(const ew_engine *e, void *ctx)
+{
+    run *R = ctx;
+    double wall = wall_since(&R->wall0);
+    if (wall < 2.0 || wall - R->last_print < 0.5)
+        return;
+    R->last_print = wall;
+    R->printed = 1;
+    double done = isfinite(R->horizon_s) ? e->now_s / R->horizon_s
+                                         : (double)R->n_arrivals / (double)R->s->max_arrivals;
+    if (R->s->max_arrivals && isfinite(R->horizon_s))
+        done = fmax(done, (double)R->n_arrivals / (double)R->s->max_arrivals);
+    double left = done > 0 ? wall * (1.0 - done) / done : 0.0;
+    fprintf(stderr, "\r%s: %5.1f%% simulated, %.1f M events/s, about %.0f s left   ",
+            R->s->name, 100.0 * done, (double)e->events / wall / 1e6, left);
+}
+
+/* ---- set-up and results ---- */
+
+static void run_free(run *R)
+{
+    if (R->sites)
+        for (uint32_t k = 0; k < R->s->n_sites; k++) {
+            free(R->sites[k].bin_energy_j);
+            ew_hist_free(&R->sites[k].hist);
+        }
+    free(R->sites);
+    free(R->site_first);
+    free(R->w.servers);
+    free(R->q);
+    free(R->bin_arrivals);
+    if (R->policy && R->policy->free)
+        R->policy->free(R->policy_state);
+    for (int k = 0; k < EW_STREAM_COUNT; k++)
+        if (R->rng[k])
+            gsl_rng_free(R->rng[k]);
+    ew_engine_free(&R->eng);
+}
+
+static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
+{
+    R->s = s;
+    R->q_free = EW_NONE;
+    R->horizon_s = s->duration_s;
+    R->w.scenario = s;
+    ew_batch_means_init(&R->bm_all);
+    if (ew_engine_init(&R->eng, R))
+        return EW_ENOMEM;
+    R->eng.handlers[EV_ARRIVAL] = on_arrival;
+    R->eng.handlers[EV_DEPARTURE] = on_departure;
+    R->eng.handlers[EV_WAKE] = on_wake;
+    R->eng.handlers[EV_SLEEP] = on_sleep;
+    if (opt->progress && isatty(STDERR_FILENO))
+        R->eng.progress = on_progress;
+    for (int k = 0; k < EW_STREAM_COUNT; k++)
+        if (!(R->rng[k] = ew_rng_alloc(s->seed, opt->replication, (uint32_t)k)))
+            return EW_ENOMEM;
+    ew_arrivals_init(&R->arrivals, s);
+    ew_service_init(&R->service, s);
+
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < s->n_sites; k++)
+        n += s->sites[k].servers;
+    R->sites = calloc(s->n_sites, sizeof *R->sites);
+    R->site_first = malloc((s->n_sites + 1) * sizeof *R->site_first);
+    R->w.servers = calloc(n, sizeof *R->w.servers);
+    if (!R->sites || !R->site_first || !R->w.servers)
+        return EW_ENOMEM;
+    R->w.n_servers = n;
+    R->w.site_first = R->site_first;
+    uint32_t i = 0;
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        const ew_site_spec *sp = &s->sites[k];
+        site_acc *a = &R->sites[k];
+        a->power = (ew_power_levels){sp->off_w, sp->idle_w, sp->busy_w};
+        a->speed = sp->speed;
+        a->servers = sp->servers;
+        a->slots = sp->slots;
+        ew_batch_means_init(&a->bm);
+        if (ew_hist_init(&a->hist))
+            return EW_ENOMEM;
+        R->site_first[k] = i;
+        for (uint32_t j = 0; j < sp->servers; j++, i++) {
+            ew_server *sv = &R->w.servers[i];
+            sv->site = k;
+            sv->state = EW_SERVER_ON;
+            sv->queue_head = sv->queue_tail = EW_NONE;
+            sv->power_w = sp->idle_w;
+        }
+        a->power_w = site_power_w(a);
+    }
+    R->site_first[s->n_sites] = n;
+    if (ensure_bins(R, isfinite(s->duration_s) ? (size_t)ceil(s->duration_s / s->bin_s) + 1 : 64))
+        return EW_ENOMEM;
+    R->policy = ew_routing_find(s->routing);
+    if (!R->policy || (R->policy->init && R->policy->init(&R->policy_state, &R->w)))
+        return EW_ENOMEM;
+    /* idle servers that may sleep start their timers at time 0 */
+    for (uint32_t j = 0; j < n; j++)
+        if (maybe_sleep(R, j, 0.0))
+            return EW_ENOMEM;
+    double first = ew_arrivals_next(&R->arrivals, 0.0, R->rng[EW_STREAM_ARRIVALS]);
+    if (s->arrivals == EW_ARRIVALS_DETERMINISTIC)
+        first = 0.0;   /* evenly spaced from time 0 */
+    return ew_engine_schedule(&R->eng, first, EV_ARRIVAL, 0, 0);
+}
+
+static void fill_site(ew_site_result *r, const site_acc *a, double T, const double *bin_w,
+                      size_t n_bins)
+{
+    r->servers = a->servers;
+    r->slots = a->slots;
+    r->arrivals = a->arrivals;
+    r->completions = a->completions;
+    r->in_flight = a->in_system;
+    r->latency_samples = a->n_lat;
+    r->throughput_per_s = (double)a->completions / T;
+    r->mean_in_system = a->n_integral / T;
+    r->sojourn_mean_s = a->n_lat ? a->sojourn_sum_s / (double)a->n_lat : NAN;
+    r->sojourn_ci95_s = ew_batch_means_ci95(&a->bm);
+    r->sojourn_p50_s = ew_hist_quantile(&a->hist, 0.50);
+    r->sojourn_p95_s = ew_hist_quantile(&a->hist, 0.95);
+    r->sojourn_p99_s = ew_hist_quantile(&a->hist, 0.99);
+    r->sojourn_max_s = a->n_lat ? a->sojourn_max_s : NAN;
+    r->energy_j = a->energy_j;
+    r->mean_power_w = a->energy_j / T;
+    r->energy_per_query_j = a->completions ? a->energy_j / (double)a->completions : NAN;
+    /* CI of mean power: bins grouped into at most 32 batches, leaving out
+     * the last bin, which may be partial */
+    size_t nb = n_bins > 1 ? n_bins - 1 : n_bins;
+    double m[32];
+    size_t k = nb < 32 ? nb : 32, per = k ? nb / k : 0;
+    for (size_t b = 0; b < k; b++) {
+        m[b] = 0.0;
+        for (size_t j = 0; j < per; j++)
+            m[b] += bin_w[b * per + j];
+        m[b] /= (double)per;
+    }
+    r->mean_power_ci95_w = ew_ci95_halfwidth(m, k);
+}
+
+static int collect(run *R, ew_results **out, double wall_s)
+{
+    const ew_scenario *s = R->s;
+    double T = R->eng.now_s;
+    ew_results *res = calloc(1, sizeof *res);
+    if (!res)
+        return EW_ENOMEM;
+    *out = res;
+    snprintf(res->scenario_name, sizeof res->scenario_name, "%s", s->name);
+    res->seed = s->seed;
+    res->duration_s = T;
+    res->events = R->eng.events;
+    res->wall_s = wall_s;
+    res->n_sites = s->n_sites;
+    res->n_servers = R->w.n_servers;
+    res->bin_s = s->bin_s;
+    res->n_bins = T > 0 ? (size_t)ceil(T / s->bin_s) : 0;
+    if (res->n_bins == 0)
+        res->n_bins = 1;
+    res->sites = calloc(s->n_sites, sizeof *res->sites);
+    res->servers = calloc(R->w.n_servers, sizeof *res->servers);
+    res->bin_power_w = calloc((size_t)s->n_sites * res->n_bins, sizeof *res->bin_power_w);
+    res->bin_arrivals = calloc(res->n_bins, sizeof *res->bin_arrivals);
+    ew_hist all;
+    if (!res->sites || !res->servers || !res->bin_power_w || !res->bin_arrivals ||
+        ew_hist_init(&all))
+        return EW_ENOMEM;
+    for (size_t b = 0; b < res->n_bins; b++) {
+        double width = fmin(s->bin_s, T - (double)b * s->bin_s);
+        res->bin_arrivals[b] = R->bin_arrivals[b];
+        for (uint32_t k = 0; k < s->n_sites; k++)
+            res->bin_power_w[(size_t)k * res->n_bins + b] =
+                width > 0 ? R->sites[k].bin_energy_j[b] / width : 0.0;
+    }
+    double off_s_all = 0.0;
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        ew_site_result *r = &res->sites[k];
+        snprintf(r->name, sizeof r->name, "%s", s->sites[k].name);
+        fill_site(r, &R->sites[k], T, res->bin_power_w + (size_t)k * res->n_bins, res->n_bins);
+        double off_s = 0.0, busy = 0.0;
+        for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++) {
+            const ew_server *sv = &R->w.servers[i];
+            res->servers[i] = (ew_server_result){sv->site, sv->arrivals, sv->completions,
+                                                 sv->busy_slot_s, sv->off_s, sv->energy_j};
+            off_s += sv->off_s;
+            busy += sv->busy_slot_s;
+        }
+        r->off_share = off_s / (T * r->servers);
+        r->utilisation = busy / (T * (double)r->servers * r->slots);
+        off_s_all += off_s;
+        ew_hist_merge(&all, &R->sites[k].hist);
+    }
+    /* the total is built from the sites, as a site of its own */
+    ew_site_result *t = &res->total;
+    snprintf(t->name, sizeof t->name, "all");
+    double busy_all = 0.0, capacity = 0.0, *sum_w = calloc(res->n_bins, sizeof *sum_w);
+    if (!sum_w) {
+        ew_hist_free(&all);
+        return EW_ENOMEM;
+    }
+    uint32_t slots = res->sites[0].slots;   /* 0 where sites differ */
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        const ew_site_result *r = &res->sites[k];
+        t->servers += r->servers;
+        if (r->slots != slots)
+            slots = 0;
+        t->arrivals += r->arrivals;
+        t->completions += r->completions;
+        t->in_flight += r->in_flight;
+        t->latency_samples += r->latency_samples;
+        t->mean_in_system += r->mean_in_system;
+        t->energy_j += r->energy_j;
+        busy_all += r->utilisation * (double)r->servers * r->slots;
+        capacity += (double)r->servers * r->slots;
+        if (r->sojourn_max_s > t->sojourn_max_s || k == 0)
+            t->sojourn_max_s = r->sojourn_max_s;
+        for (size_t b = 0; b < res->n_bins; b++)
+            sum_w[b] += res->bin_power_w[(size_t)k * res->n_bins + b];
+    }
+    site_acc tot = {0};
+    tot.servers = t->servers;
+    tot.slots = 1;
+    tot.arrivals = t->arrivals;
+    tot.completions = t->completions;
+    tot.in_system = t->in_flight;
+    tot.n_integral = t->mean_in_system * T;
+    tot.energy_j = t->energy_j;
+    tot.n_lat = R->n_lat_all;
+    tot.sojourn_sum_s = R->sojourn_sum_all_s;
+    tot.sojourn_max_s = t->sojourn_max_s;
+    tot.bm = R->bm_all;
+    tot.hist = all;
+    fill_site(t, &tot, T, sum_w, res->n_bins);
+    t->slots = slots;
+    t->utilisation = busy_all / capacity;
+    t->off_share = off_s_all / (T * t->servers);
+    free(sum_w);
+    ew_hist_free(&all);
+    return EW_OK;
+}
+
+int ew_run(const ew_scenario *s, const ew_run_options *opt, ew_results **out, ew_error *err)
+{
+    *out = NULL;
+    run R = {0};
+    int rc = run_init(&R, s, opt);
+    if (rc) {
+        run_free(&R);
+        return ew_error_set(err, rc, "%s: out of memory setting up the run", s->name);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &R.wall0);
+    rc = ew_engine_run(&R.eng, R.horizon_s);
+    double wall = wall_since(&R.wall0);
+    if (R.printed)
+        fprintf(stderr, "\r%*s\r", 70, "");
+    if (rc < 0) {
+        run_free(&R);
+        return ew_error_set(err, rc, "%s: out of memory at t = %g s (%llu events)", s->name,
+                            R.eng.now_s, (unsigned long long)R.eng.events);
+    }
+    rc = EW_OK;   /* the horizon, or EW_ENGINE_STOP at max_arrivals: both normal ends */
+    /* bring every server and site to the end of the run */
+    double T = R.eng.now_s;
+    for (uint32_t i = 0; i < R.w.n_servers; i++)
+        server_advance(&R.w.servers[i], T);
+    for (uint32_t k = 0; k < s->n_sites; k++)
+        if (site_advance(&R, &R.sites[k], T))
+            rc = EW_ENOMEM;
+    if (rc == EW_OK)
+        rc = collect(&R, out, wall);
+    run_free(&R);
+    if (rc) {
+        ew_results_free(*out);
+        *out = NULL;
+        return ew_error_set(err, rc, "%s: out of memory collecting results", s->name);
+    }
+    return EW_OK;
+}
+
+void ew_results_free(ew_results *r)
+{
+    if (!r)
+        return;
+    free(r->sites);
+    free(r->servers);
+    free(r->bin_power_w);
+    free(r->bin_arrivals);
+    free(r);
+}
