@@ -18,6 +18,18 @@ static const char *const arrival_names[] = {"poisson", "deterministic", NULL};
 static const char *const service_names[] = {"exponential", "deterministic", "lognormal",
                                             "gamma", NULL};
 
+static const char *const top_keys[] = {"name", "title", "seed", "run", "workload", "routing",
+                                       "sites", NULL};
+static const char *const run_keys[] = {"duration", "max_arrivals", "bin", "warmup", NULL};
+static const char *const workload_keys[] = {"arrivals", "service", NULL};
+static const char *const arrivals_keys[] = {"process", "rate", "profile", NULL};
+static const char *const service_keys[] = {"distribution", "mean", "cv", NULL};
+static const char *const routing_keys[] = {"policy", NULL};
+static const char *const site_keys[] = {"name", "servers", "slots", "speed", "weight", "power",
+                                        "sleep", NULL};
+static const char *const power_keys[] = {"off", "idle", "busy", NULL};
+static const char *const sleep_keys[] = {"after", "wake", NULL};
+
 static int check_name(ew_yaml *y, yaml_node_t *n, const char *path, const char *name,
                       ew_error *err)
 {
@@ -38,7 +50,7 @@ static int check_name(ew_yaml *y, yaml_node_t *n, const char *path, const char *
 static int load_run(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
 {
     ew_ymap m;
-    int rc = ew_ymap_open(&m, y, node, "run", err);
+    int rc = ew_ymap_open(&m, y, node, "run", run_keys, err);
     if (rc)
         return rc;
     if (!node)
@@ -64,7 +76,7 @@ static int load_run(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err
     if (isfinite(s->duration_s) && s->warmup_s >= s->duration_s)
         return ew_yaml_fail(y, ew_ymap_get(&m, "warmup"), "run.warmup", err,
                             "must be shorter than run.duration");
-    return ew_ymap_close(&m, err);
+    return EW_OK;
 }
 
 static int load_profile(ew_scenario *s, ew_yaml *y, yaml_node_t *n, ew_error *err)
@@ -98,7 +110,7 @@ static int load_workload(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error
 {
     ew_ymap w, a, sv;
     int rc, proc, dist;
-    if ((rc = ew_ymap_open(&w, y, node, "workload", err)))
+    if ((rc = ew_ymap_open(&w, y, node, "workload", workload_keys, err)))
         return rc;
     if (!node)
         return ew_yaml_fail(y, ew_yaml_root(y), "workload", err,
@@ -108,7 +120,7 @@ static int load_workload(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error
         return ew_yaml_fail(y, node, "workload.arrivals", err, "missing (required: process and rate)");
     if (!sn)
         return ew_yaml_fail(y, node, "workload.service", err, "missing (required: distribution and mean)");
-    if ((rc = ew_ymap_close(&w, err)) || (rc = ew_ymap_open(&a, y, an, "workload.arrivals", err)))
+    if ((rc = ew_ymap_open(&a, y, an, "workload.arrivals", arrivals_keys, err)))
         return rc;
     if ((rc = ew_ymap_choice(&a, "process", 0, EW_ARRIVALS_POISSON, arrival_names, &proc, err)) ||
         (rc = ew_ymap_quantity(&a, "rate", EW_Q_RATE, 1, 0, EW_POSITIVE, &s->rate_per_s, err)))
@@ -118,10 +130,10 @@ static int load_workload(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error
     if (pn && proc == EW_ARRIVALS_DETERMINISTIC)
         return ew_yaml_fail(y, pn, "workload.arrivals.profile", err,
                             "an hour-of-day profile needs process: poisson");
-    if ((rc = load_profile(s, y, pn, err)) || (rc = ew_ymap_close(&a, err)))
+    if ((rc = load_profile(s, y, pn, err)))
         return rc;
 
-    if ((rc = ew_ymap_open(&sv, y, sn, "workload.service", err)) ||
+    if ((rc = ew_ymap_open(&sv, y, sn, "workload.service", service_keys, err)) ||
         (rc = ew_ymap_choice(&sv, "distribution", 1, 0, service_names, &dist, err)) ||
         (rc = ew_ymap_quantity(&sv, "mean", EW_Q_DURATION, 1, 0, EW_POSITIVE,
                                &s->service_mean_s, err)))
@@ -137,13 +149,13 @@ static int load_workload(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error
     if (needs_cv && (rc = ew_ymap_quantity(&sv, "cv", EW_Q_NUMBER, 1, 0,
                                            (ew_range){0, 100, 1, 0}, &s->service_cv, err)))
         return rc;
-    return ew_ymap_close(&sv, err);
+    return EW_OK;
 }
 
 static int load_routing(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
 {
     ew_ymap m;
-    int rc = ew_ymap_open(&m, y, node, "routing", err);
+    int rc = ew_ymap_open(&m, y, node, "routing", routing_keys, err);
     if (rc || (rc = ew_ymap_string(&m, "policy", 0, "weighted", s->routing,
                                    sizeof s->routing, err)))
         return rc;
@@ -156,7 +168,7 @@ static int load_routing(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error 
         return ew_yaml_fail(y, ew_ymap_get(&m, "policy"), "routing.policy", err,
                             "unknown \"%s\" (known: %s)", s->routing, known);
     }
-    return ew_ymap_close(&m, err);
+    return EW_OK;
 }
 
 static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, ew_error *err)
@@ -167,7 +179,7 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
     ew_ymap m, p, sl;
     uint64_t servers, slots;
     int rc;
-    if ((rc = ew_ymap_open(&m, y, node, path, err)) ||
+    if ((rc = ew_ymap_open(&m, y, node, path, site_keys, err)) ||
         (rc = ew_ymap_string(&m, "name", 1, NULL, site->name, sizeof site->name, err)))
         return rc;
     snprintf(sub, sizeof sub, "%s.name", path);
@@ -191,7 +203,7 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
     snprintf(sub, sizeof sub, "%s.power", path);
     if (!pn)
         return ew_yaml_fail(y, node, sub, err, "missing (required: idle and busy, e.g. {idle: 80W, busy: 300W})");
-    if ((rc = ew_ymap_open(&p, y, pn, sub, err)) ||
+    if ((rc = ew_ymap_open(&p, y, pn, sub, power_keys, err)) ||
         (rc = ew_ymap_quantity(&p, "off", EW_Q_POWER, 0, 0.0, EW_NONNEG, &site->off_w, err)) ||
         (rc = ew_ymap_quantity(&p, "idle", EW_Q_POWER, 1, 0, EW_NONNEG, &site->idle_w, err)) ||
         (rc = ew_ymap_quantity(&p, "busy", EW_Q_POWER, 1, 0, EW_NONNEG, &site->busy_w, err)))
@@ -208,21 +220,18 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
                             "off power (%g W) must not exceed idle power (%g W)",
                             site->off_w, site->idle_w);
     }
-    if ((rc = ew_ymap_close(&p, err)))
-        return rc;
 
     site->sleep_after_s = INFINITY;
     site->wake_s = 0.0;
     yaml_node_t *sn = ew_ymap_get(&m, "sleep");
     snprintf(sub, sizeof sub, "%s.sleep", path);
-    if (sn && ((rc = ew_ymap_open(&sl, y, sn, sub, err)) ||
+    if (sn && ((rc = ew_ymap_open(&sl, y, sn, sub, sleep_keys, err)) ||
                (rc = ew_ymap_quantity(&sl, "after", EW_Q_DURATION, 1, 0, EW_POSITIVE,
                                       &site->sleep_after_s, err)) ||
                (rc = ew_ymap_quantity(&sl, "wake", EW_Q_DURATION, 0, 0.0, EW_NONNEG,
-                                      &site->wake_s, err)) ||
-               (rc = ew_ymap_close(&sl, err))))
+                                      &site->wake_s, err))))
         return rc;
-    return ew_ymap_close(&m, err);
+    return EW_OK;
 }
 
 static int load_sites(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
@@ -262,7 +271,7 @@ static int decode(ew_scenario *s, ew_yaml *y, ew_error *err)
     ew_ymap top;
     uint64_t seed;
     int rc;
-    if ((rc = ew_ymap_open(&top, y, root, "", err)) ||
+    if ((rc = ew_ymap_open(&top, y, root, "", top_keys, err)) ||
         (rc = ew_ymap_string(&top, "name", 1, NULL, s->name, sizeof s->name, err)) ||
         (rc = check_name(y, ew_ymap_get(&top, "name"), "name", s->name, err)) ||
         (rc = ew_ymap_string(&top, "title", 0, "", s->title, sizeof s->title, err)) ||
@@ -274,7 +283,7 @@ static int decode(ew_scenario *s, ew_yaml *y, ew_error *err)
         (rc = load_routing(s, y, ew_ymap_get(&top, "routing"), err)) ||
         (rc = load_sites(s, y, ew_ymap_get(&top, "sites"), err)))
         return rc;
-    return ew_ymap_close(&top, err);
+    return EW_OK;
 }
 
 static int finish(ew_scenario *s, ew_yaml *y, const char *const *sets, int n_sets,

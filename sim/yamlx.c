@@ -401,7 +401,7 @@ static const char *node_kind(const yaml_node_t *n)
 }
 
 int ew_ymap_open(ew_ymap *m, ew_yaml *y, yaml_node_t *node, const char *path,
-                 ew_error *err)
+                 const char *const *known, ew_error *err)
 {
     memset(m, 0, sizeof *m);
     m->y = y;
@@ -413,21 +413,30 @@ int ew_ymap_open(ew_ymap *m, ew_yaml *y, yaml_node_t *node, const char *path,
         return ew_yaml_fail(y, node, path[0] ? path : "(top level)", err,
                             "expected a mapping of keys to values, found %s", node_kind(node));
     yaml_node_pair_t *a = node->data.mapping.pairs.start, *top = node->data.mapping.pairs.top;
-    if (top - a > EW_YMAP_MAX_KEYS)
-        return ew_yaml_fail(y, node, path, err, "more than %d keys", EW_YMAP_MAX_KEYS);
     for (yaml_node_pair_t *p = a; p < top; p++) {
         yaml_node_t *k = ew_yaml_node(y, p->key);
         if (!k || k->type != YAML_SCALAR_NODE)
-            return ew_yaml_fail(y, k, path, err, "keys must be plain names");
+            return ew_yaml_fail(y, k, path[0] ? path : "(top level)", err,
+                                "keys must be plain names");
+        const char *key = (const char *)k->data.scalar.value;
+        char sub[256];
+        ew_ymap_subpath(m, key, sub, sizeof sub);
+        int i = 0;
+        while (known[i] && strcmp(known[i], key) != 0)
+            i++;
+        if (!known[i]) {
+            char list[512] = "";
+            size_t len = 0;
+            for (int j = 0; known[j] && len < sizeof list; j++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", j ? ", " : "",
+                                        known[j]);
+            return ew_yaml_fail(y, k, sub, err, "unknown key (known here: %s)", list);
+        }
         for (yaml_node_pair_t *q = a; q < p; q++) {
             yaml_node_t *kq = ew_yaml_node(y, q->key);
-            if (kq->type == YAML_SCALAR_NODE && strcmp((char *)kq->data.scalar.value,
-                                                       (char *)k->data.scalar.value) == 0) {
-                char sub[256];
-                ew_ymap_subpath(m, (char *)k->data.scalar.value, sub, sizeof sub);
+            if (strcmp((const char *)kq->data.scalar.value, key) == 0)
                 return ew_yaml_fail(y, k, sub, err, "duplicate key (first given at line %zu)",
                                     kq->start_mark.line + 1);
-            }
         }
     }
     return EW_OK;
@@ -443,40 +452,15 @@ void ew_ymap_subpath(const ew_ymap *m, const char *key, char *buf, size_t size)
 
 yaml_node_t *ew_ymap_get(ew_ymap *m, const char *key)
 {
-    if (m->n_asked < EW_YMAP_MAX_KEYS)
-        m->asked[m->n_asked++] = key;
     if (!m->node)
         return NULL;
-    yaml_node_pair_t *a = m->node->data.mapping.pairs.start;
-    for (yaml_node_pair_t *p = a; p < m->node->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = m->node->data.mapping.pairs.start;
+         p < m->node->data.mapping.pairs.top; p++) {
         yaml_node_t *k = ew_yaml_node(m->y, p->key);
-        if (strcmp((char *)k->data.scalar.value, key) == 0) {
-            m->used |= (uint64_t)1 << (p - a);
+        if (strcmp((char *)k->data.scalar.value, key) == 0)
             return ew_yaml_node(m->y, p->value);
-        }
     }
     return NULL;
-}
-
-int ew_ymap_close(ew_ymap *m, ew_error *err)
-{
-    if (!m->node)
-        return EW_OK;
-    yaml_node_pair_t *a = m->node->data.mapping.pairs.start;
-    for (yaml_node_pair_t *p = a; p < m->node->data.mapping.pairs.top; p++) {
-        if (m->used & ((uint64_t)1 << (p - a)))
-            continue;
-        yaml_node_t *k = ew_yaml_node(m->y, p->key);
-        char known[512] = "", sub[256];
-        size_t len = 0;
-        for (int i = 0; i < m->n_asked && len < sizeof known; i++)
-            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s",
-                                    i ? ", " : "", m->asked[i]);
-        ew_ymap_subpath(m, (char *)k->data.scalar.value, sub, sizeof sub);
-        return ew_yaml_fail(m->y, k, sub, err, "unknown key (known here: %s)",
-                            m->n_asked ? known : "none");
-    }
-    return EW_OK;
 }
 
 static int scalar_text(ew_yaml *y, yaml_node_t *n, const char *path, const char **text,

@@ -46,23 +46,20 @@ int ew_yaml_fail(const ew_yaml *y, const yaml_node_t *n, const char *path,
                  ew_error *err, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* A mapping being read: keys asked for are marked used; ew_ymap_close
- * refuses any key never asked for, listing the ones that were. */
-#define EW_YMAP_MAX_KEYS 64
+/* A mapping being read, with the keys it may hold. */
 typedef struct ew_ymap {
     ew_yaml *y;
     yaml_node_t *node;
     char path[192];                           /* "sites[2].power" */
-    uint64_t used;                            /* bit i: pair i was read */
-    const char *asked[EW_YMAP_MAX_KEYS];      /* key names asked for */
-    int n_asked;
 } ew_ymap;
 
-/* Opens node as a mapping at path; error if it is not a mapping or has a
- * duplicate key. A NULL node opens an empty mapping (all keys absent). */
+/* Opens node as a mapping at path whose keys must be among `known`
+ * (NULL-terminated). Refuses, naming the key and listing the known ones, a
+ * key not among them (before anything else, so a misspelt key is reported
+ * as such and not as a missing one), a duplicate key, or a node that is not
+ * a mapping. A NULL node opens an empty mapping (every key absent). */
 int ew_ymap_open(ew_ymap *m, ew_yaml *y, yaml_node_t *node, const char *path,
-                 ew_error *err);
-int ew_ymap_close(ew_ymap *m, ew_error *err);
+                 const char *const *known, ew_error *err);
 
 /* The value node for key, or NULL if absent. */
 yaml_node_t *ew_ymap_get(ew_ymap *m, const char *key);
