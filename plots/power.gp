@@ -14,5 +14,7 @@ set xlabel 'simulated time [h]'
 set ylabel 'mean power in bin [kW]'
 set grid
 set yrange [0:*]
-# columns: t_start_s, arrivals, one power column per site, then all sites
+if (exists("duration_h")) set xrange [0:duration_h]
+# columns: t_start_s, arrivals, one power column per site, then all sites;
+# each bin's value holds from its start to the next bin (fsteps would not)
 plot for [i=3:*] datafile using ($1/3600):(column(i)/1000) with steps linewidth 2

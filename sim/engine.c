@@ -21,9 +21,10 @@ void ew_engine_free(ew_engine *e)
 int ew_engine_run(ew_engine *e, double until_s)
 {
     ew_event ev;
-    while (e->cal.n > 0 && e->cal.heap[0].t_s < until_s) {
+    const ew_event *top;
+    while ((top = ew_calendar_peek(&e->cal)) && top->t_s < until_s) {
         /* leave the event at the root while it is handled (see schedule) */
-        ev = e->cal.heap[0];
+        ev = *top;
         e->top_done = 1;
         e->now_s = ev.t_s;
         e->events++;

@@ -40,12 +40,14 @@ static inline int ew_engine_schedule(ew_engine *e, double t_s, uint32_t kind,
 {
     /* The event being handled is still the calendar's root: the first event
      * its handler schedules takes its place (same order as pop then push). */
+    int rc;
     if (e->top_done) {
         e->top_done = 0;
-        ew_calendar_replace_top(&e->cal, t_s, kind, target, arg);
-        return 0;
+        rc = ew_calendar_replace_top(&e->cal, t_s, kind, target, arg);
+    } else {
+        rc = ew_calendar_push(&e->cal, t_s, kind, target, arg);
     }
-    return ew_calendar_push(&e->cal, t_s, kind, target, arg) ? -3 /* EW_ENOMEM */ : 0;
+    return rc ? -3 /* EW_ENOMEM */ : 0;
 }
 
 /* Runs events with time < until_s (the horizon is half-open). Returns 0 when

@@ -103,7 +103,7 @@ static int cmd_run(int argc, char **argv)
         const char *figure = "power.png";
         if (plot) {
             ew_error perr = {0};
-            int prc = ew_plot_power(power, png, s->title[0] ? s->title : s->name, &perr);
+            int prc = ew_plot_power(power, png, s->title[0] ? s->title : s->name, r->duration_s, &perr);
             if (prc == EW_PLOT_SKIPPED) {
                 figure = "no figure: gnuplot is not installed";
             } else if (prc) {

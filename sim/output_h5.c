@@ -212,93 +212,40 @@ static int write_site_names(const h5out *o, hid_t loc, const char *where,
     return rc;
 }
 
-typedef enum field_kind { F_U32, F_U64, F_F64 } field_kind;
-
-typedef struct field {
-    const char *name;          /* struct member and dataset name */
-    size_t offset;
-    field_kind kind;
-    int in_summary;            /* also written as a scalar of results.total */
-    const char *units;
-    const char *description;
-} field;
-
-#define SITE_FIELD(m, kind, sum, units, desc) \
-    { #m, offsetof(ew_site_result, m), kind, sum, units, desc }
-static const field site_fields[] = {
-    SITE_FIELD(servers, F_U32, 1, "1", "Number of servers."),
-    SITE_FIELD(slots, F_U32, 0, "1", "Queries served at once per server."),
-    SITE_FIELD(arrivals, F_U64, 1, "1", "Queries routed here."),
-    SITE_FIELD(completions, F_U64, 1, "1", "Queries finished."),
-    SITE_FIELD(in_flight, F_U64, 1, "1", "Queries queued or in service at the end."),
-    SITE_FIELD(latency_samples, F_U64, 1, "1",
-               "Completions of queries that arrived after the warm-up."),
-    SITE_FIELD(throughput_per_s, F_F64, 1, "1/s", "Completions divided by the duration."),
-    SITE_FIELD(utilisation, F_F64, 1, "1",
-               "Busy slot-time over servers times slots times duration."),
-    SITE_FIELD(mean_in_system, F_F64, 1, "1", "Time average of queries in the system."),
-    SITE_FIELD(sojourn_mean_s, F_F64, 1, "s", "Mean time from arrival to completion."),
-    SITE_FIELD(sojourn_ci95_s, F_F64, 1, "s",
-               "95% half-width of the mean sojourn time by batch means."),
-    SITE_FIELD(sojourn_p50_s, F_F64, 1, "s", "Median sojourn time."),
-    SITE_FIELD(sojourn_p95_s, F_F64, 1, "s", "95th percentile of the sojourn time."),
-    SITE_FIELD(sojourn_p99_s, F_F64, 1, "s", "99th percentile of the sojourn time."),
-    SITE_FIELD(sojourn_max_s, F_F64, 1, "s", "Longest sojourn time."),
-    SITE_FIELD(energy_j, F_F64, 1, "J", "Integral of power over the run."),
-    SITE_FIELD(mean_power_w, F_F64, 1, "W", "Energy divided by the duration."),
-    SITE_FIELD(mean_power_ci95_w, F_F64, 1, "W",
-               "95% half-width of the mean power by batches of time bins."),
-    SITE_FIELD(energy_per_query_j, F_F64, 1, "J", "Energy divided by completions."),
-    SITE_FIELD(off_share, F_F64, 1, "1", "Share of server-time switched off."),
-};
-
-#define SERVER_FIELD(m, kind, units, desc) \
-    { #m, offsetof(ew_server_result, m), kind, 0, units, desc }
-static const field server_fields[] = {
-    SERVER_FIELD(site, F_U32, "1", "Index of the server's site in /sites."),
-    SERVER_FIELD(arrivals, F_U64, "1", "Queries routed to the server."),
-    SERVER_FIELD(completions, F_U64, "1", "Queries the server finished."),
-    SERVER_FIELD(busy_slot_s, F_F64, "s", "Integral of busy slots over time."),
-    SERVER_FIELD(off_s, F_F64, "s", "Time switched off."),
-    SERVER_FIELD(energy_j, F_F64, "J", "Energy drawn by the server."),
-};
-
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
-static hid_t kind_type(field_kind k)
+static hid_t kind_type(ew_field_type k)
 {
-    return k == F_U32 ? H5T_NATIVE_UINT32 : k == F_U64 ? H5T_NATIVE_UINT64
-                                                       : H5T_NATIVE_DOUBLE;
+    return k == EW_FIELD_U32 ? H5T_NATIVE_UINT32 : k == EW_FIELD_U64 ? H5T_NATIVE_UINT64
+                                                                   : H5T_NATIVE_DOUBLE;
 }
 
-static size_t kind_size(field_kind k)
+static size_t kind_size(ew_field_type k)
 {
-    return k == F_U32 ? sizeof(uint32_t) : sizeof(uint64_t);   /* double is 8 too */
+    return k == EW_FIELD_U32 ? sizeof(uint32_t) : sizeof(uint64_t);   /* double is 8 too */
 }
 
-/* One dataset per field: a scalar from the record at base when scalar is set
- * (fields not in_summary skipped), else 1-D over n_records records stride
- * bytes apart, gathered through scratch (n_records × 8 bytes). */
+/* One dataset per field: a scalar from the record at base when scalar is set,
+ * else 1-D over n_records records stride bytes apart, gathered through
+ * scratch (n_records × 8 bytes). */
 static int write_fields(const h5out *o, hid_t loc, const char *where,
-                        const field *fields, size_t n_fields, int scalar,
+                        const ew_field *fields, size_t n_fields, int scalar,
                         const void *base, size_t stride, size_t n_records,
                         unsigned char *scratch)
 {
     const unsigned char *b = base;
     hsize_t dims[1] = { n_records };
     for (size_t i = 0; i < n_fields; i++) {
-        const field *f = &fields[i];
-        size_t size = kind_size(f->kind);
+        const ew_field *f = &fields[i];
+        size_t size = kind_size(f->type);
         int rc;
-        if (scalar && !f->in_summary)
-            continue;
         if (scalar) {
-            rc = write_dataset(o, loc, where, f->name, kind_type(f->kind), 0, NULL,
+            rc = write_dataset(o, loc, where, f->name, kind_type(f->type), 0, NULL,
                                b + f->offset, f->units, f->description);
         } else {
             for (size_t k = 0; k < n_records; k++)
                 memcpy(scratch + k * size, b + k * stride + f->offset, size);
-            rc = write_dataset(o, loc, where, f->name, kind_type(f->kind), 1, dims,
+            rc = write_dataset(o, loc, where, f->name, kind_type(f->type), 1, dims,
                                scratch, f->units, f->description);
         }
         if (rc != EW_OK)
@@ -352,7 +299,7 @@ static int write_summary(const h5out *o, hid_t g, const ew_scenario *s,
         rc = write_dataset(o, g, "/summary", "events", H5T_NATIVE_UINT64, 0, NULL,
                            &r->events, "1", "Events handled.");
     if (rc == EW_OK)
-        rc = write_fields(o, g, "/summary", site_fields, COUNT(site_fields), 1,
+        rc = write_fields(o, g, "/summary", ew_site_fields, ew_n_site_fields, 1,
                           &r->total, 0, 0, NULL);
     return rc;
 }
@@ -363,7 +310,7 @@ static int write_sites(const h5out *o, hid_t g, const ew_scenario *s,
     (void)s;
     int rc = write_site_names(o, g, "/sites", "name", r);
     if (rc == EW_OK)
-        rc = write_fields(o, g, "/sites", site_fields, COUNT(site_fields), 0, r->sites,
+        rc = write_fields(o, g, "/sites", ew_site_fields, ew_n_site_fields, 0, r->sites,
                           sizeof *r->sites, r->n_sites, scratch);
     return rc;
 }
@@ -372,7 +319,7 @@ static int write_servers(const h5out *o, hid_t g, const ew_scenario *s,
                          const ew_results *r, unsigned char *scratch)
 {
     (void)s;
-    return write_fields(o, g, "/servers", server_fields, COUNT(server_fields), 0,
+    return write_fields(o, g, "/servers", ew_server_fields, ew_n_server_fields, 0,
                         r->servers, sizeof *r->servers, r->n_servers, scratch);
 }
 

@@ -43,7 +43,7 @@ void ew_plot_quote(const char *s, char *buf, size_t size)
 }
 
 int ew_plot_power(const char *csv_path, const char *png_path, const char *title,
-                  ew_error *err)
+                  double duration_s, ew_error *err)
 {
     if (!gnuplot_on_path())
         return EW_PLOT_SKIPPED;
@@ -57,6 +57,7 @@ int ew_plot_power(const char *csv_path, const char *png_path, const char *title,
     fprintf(p, "outfile = %s\n", q);
     ew_plot_quote(title, q, sizeof q);
     fprintf(p, "plottitle = %s\n", q);
+    fprintf(p, "duration_h = %.17g\n", duration_s / 3600.0);
     fputs(ew_plot_power_gp, p);
     fputs("\nset output\n", p);
     int status = pclose(p);

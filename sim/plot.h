@@ -12,9 +12,10 @@
 #define EW_PLOT_SKIPPED 1   /* gnuplot is not installed: no figure, not an error */
 
 /* Draws power.csv at csv_path into png_path with `title`. Returns EW_OK,
+ * duration_s sets the time axis. Returns EW_OK,
  * EW_PLOT_SKIPPED, or EW_ELIB if gnuplot failed (the PNG is then removed). */
 int ew_plot_power(const char *csv_path, const char *png_path, const char *title,
-                  ew_error *err);
+                  double duration_s, ew_error *err);
 
 /* Writes s into buf as a gnuplot single-quoted string literal ('it''s'). */
 void ew_plot_quote(const char *s, char *buf, size_t size);

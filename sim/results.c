@@ -29,6 +29,18 @@ const ew_field ew_site_fields[] = {
 };
 const size_t ew_n_site_fields = sizeof ew_site_fields / sizeof ew_site_fields[0];
 
+#define S(name, type, units, desc) {#name, offsetof(ew_server_result, name), type, units, desc}
+
+const ew_field ew_server_fields[] = {
+    S(site, EW_FIELD_U32, "1", "index of the server's site in /sites"),
+    S(arrivals, EW_FIELD_U64, "1", "queries routed to the server"),
+    S(completions, EW_FIELD_U64, "1", "queries the server finished"),
+    S(busy_slot_s, EW_FIELD_F64, "s", "integral of busy slots over time"),
+    S(off_s, EW_FIELD_F64, "s", "time switched off"),
+    S(energy_j, EW_FIELD_F64, "J", "energy drawn by the server"),
+};
+const size_t ew_n_server_fields = sizeof ew_server_fields / sizeof ew_server_fields[0];
+
 double ew_field_value(const ew_field *f, const ew_site_result *r)
 {
     const char *p = (const char *)r + f->offset;

@@ -70,8 +70,10 @@ typedef struct ew_field {
     const char *description;   /* one sentence */
 } ew_field;
 
-extern const ew_field ew_site_fields[];
+extern const ew_field ew_site_fields[];      /* of ew_site_result */
 extern const size_t ew_n_site_fields;
+extern const ew_field ew_server_fields[];    /* of ew_server_result */
+extern const size_t ew_n_server_fields;
 
 /* The value of field f of site result r, as a double. */
 double ew_field_value(const ew_field *f, const ew_site_result *r);

@@ -45,6 +45,8 @@ typedef struct site_acc {
     double energy_j;         /* site-level integral [J] */
     double n_integral;       /* integral of in_system [query·s] */
     double *bin_energy_j;    /* [cap_bins] */
+    size_t bin;              /* bin of t_last_s */
+    double bin_end_s;        /* its end [s] */
     ew_hist hist;
     ew_batch_means bm;
     double sojourn_sum_s, sojourn_max_s;
@@ -67,6 +69,8 @@ typedef struct run {
     uint64_t n_arrivals;
     double *bin_arrivals;
     size_t cap_bins;
+    size_t arrival_bin;      /* bin of the last arrival */
+    double arrival_bin_end_s;
     ew_batch_means bm_all;
     double sojourn_sum_all_s, sojourn_max_all_s;
     uint64_t n_lat_all;
@@ -125,15 +129,21 @@ static int site_advance(run *R, site_acc *a, double now)
         return 0;
     a->energy_j += a->power_w * dt;
     a->n_integral += (double)a->in_system * dt;
-    double t = a->t_last_s, bin = R->s->bin_s;
-    size_t b = (size_t)(t / bin);
-    if (ensure_bins(R, (size_t)(now / bin) + 2))
-        return -1;
-    while (t < now) {
-        double end = fmin(now, (double)(b + 1) * bin);
-        a->bin_energy_j[b] += a->power_w * (end - t);
-        t = end;
-        b++;
+    if (now <= a->bin_end_s) {   /* the common case: still in the same bin */
+        a->bin_energy_j[a->bin] += a->power_w * dt;
+    } else {
+        double t = a->t_last_s, bin = R->s->bin_s;
+        if (ensure_bins(R, (size_t)(now / bin) + 2))
+            return -1;
+        while (t < now) {
+            double end = fmin(now, a->bin_end_s);
+            a->bin_energy_j[a->bin] += a->power_w * (end - t);
+            t = end;
+            if (t == a->bin_end_s && t < now) {
+                a->bin++;
+                a->bin_end_s = (double)(a->bin + 1) * bin;
+            }
+        }
     }
     a->t_last_s = now;
     return 0;
@@ -245,10 +255,15 @@ static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
     R->q[id].arrival_s = now;
     R->q[id].demand_s = ew_service_draw(&R->service, R->rng[EW_STREAM_SERVICE]);
     R->q[id].next = EW_NONE;
-    size_t b = (size_t)(now / R->s->bin_s);
-    if (ensure_bins(R, b + 2))
-        return EW_ENOMEM;
-    R->bin_arrivals[b] += 1.0;
+    if (now >= R->arrival_bin_end_s) {
+        R->arrival_bin = (size_t)(now / R->s->bin_s);
+        while ((double)(R->arrival_bin + 1) * R->s->bin_s <= now)
+            R->arrival_bin++;   /* division may round down at a bin edge */
+        R->arrival_bin_end_s = (double)(R->arrival_bin + 1) * R->s->bin_s;
+        if (ensure_bins(R, R->arrival_bin + 2))
+            return EW_ENOMEM;
+    }
+    R->bin_arrivals[R->arrival_bin] += 1.0;
 
     uint32_t i = R->policy->pick(R->policy_state, &R->w, R->rng[EW_STREAM_ROUTING]);
     ew_server *sv = &R->w.servers[i];
@@ -441,6 +456,7 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
         a->speed = sp->speed;
         a->servers = sp->servers;
         a->slots = sp->slots;
+        a->bin_end_s = s->bin_s;
         ew_batch_means_init(&a->bm);
         if (ew_hist_init(&a->hist))
             return EW_ENOMEM;

@@ -267,7 +267,9 @@ static int decode(ew_scenario *s, ew_yaml *y, ew_error *err)
 {
     yaml_node_t *root = ew_yaml_root(y);
     if (!root)
-        return ew_error_set(err, EW_EINVAL, "%s: the scenario is empty", s->file);
+        return ew_error_set(err, EW_EINVAL,
+                            "%s:1:1: (top level): the scenario is empty; expected a mapping "
+                            "with name, run, workload and sites", s->file);
     ew_ymap top;
     uint64_t seed;
     int rc;
