@@ -93,10 +93,13 @@ static void pool_give(ew_calendar *c, uint32_t id)
 
 /* ---- placing events ---- */
 
-/* Bucket coordinate of t: non-decreasing in t (monotone rounding). */
+/* Bucket coordinate of t: non-decreasing in t (monotone rounding). A ring
+ * of zero width (no ring yet, or all pending times equal or infinite) puts
+ * everything in the heap; computing inf × 0 would give NaN, which no bucket
+ * would ever take. */
 static inline double coord(const ew_calendar *c, double t)
 {
-    return (t - c->start_s) * c->inv_width;
+    return c->inv_width > 0.0 ? (t - c->start_s) * c->inv_width : 0.0;
 }
 
 static int far_put(ew_calendar *c, ew_event e, double d)
@@ -188,7 +191,7 @@ static int rebuild(ew_calendar *c)
 static int place(ew_calendar *c, ew_event e)
 {
     double d = coord(c, e.t_s);
-    if (d < (double)c->cur + 1.0 || c->n_buckets == 0) {
+    if (d < (double)c->cur + 1.0) {
         if (heap_reserve(c, c->n + 1))
             return -1;
         sift_up(c, c->n++, e);
@@ -282,7 +285,7 @@ int ew_calendar_replace_top(ew_calendar *c, double t_s, uint32_t kind, uint32_t 
 {
     ew_event e = {t_s, c->next_seq++ << EW_EVENT_KIND_BITS | kind, target, arg};
     double d = coord(c, t_s);
-    if (c->n > 0 && (d < (double)c->cur + 1.0 || c->n_buckets == 0)) {
+    if (c->n > 0 && d < (double)c->cur + 1.0) {
         sift_down(c, e);   /* e takes the root's place */
         return 0;
     }

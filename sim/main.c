@@ -63,6 +63,13 @@ static int cmd_run(int argc, char **argv)
                 return 2;
             }
             if (c == 'S') {
+                char *end;
+                strtoull(optarg, &end, 10);
+                if (!*optarg || *end || *optarg == '-') {
+                    fprintf(stderr, "edgewatt: --seed '%s': expected a whole number >= 0\n",
+                            optarg);
+                    return 2;
+                }
                 snprintf(seed_set, sizeof seed_set, "seed=%s", optarg);
                 sets[n_sets++] = seed_set;
             } else {
@@ -113,6 +120,9 @@ static int cmd_run(int argc, char **argv)
         } else {
             figure = "no figure (--no-plot)";
         }
+        if (r->total.completions > 0 && r->total.latency_samples == 0)
+            fprintf(stderr, "edgewatt: warning: no query arrived after the warm-up (%g s): "
+                            "latency statistics are empty\n", s->warmup_s);
         rc = ew_resdir_commit(&dir, &err);
         if (!rc && !quiet) {
             ew_output_table(stdout, r);
@@ -143,8 +153,11 @@ int main(int argc, char **argv)
         printf("edgewatt %s\n", EW_VERSION);
         return 0;
     }
-    if (!strcmp(argv[1], "run"))
+    if (!strcmp(argv[1], "run")) {
+        char name[] = "edgewatt run";   /* getopt's messages start with argv[0] */
+        argv[1] = name;
         return cmd_run(argc - 1, argv + 1);
+    }
     fprintf(stderr, "edgewatt: unknown command \"%s\" (known: run)\n%s", argv[1], usage);
     return 2;
 }

@@ -109,13 +109,12 @@ void ew_output_table(FILE *f, const ew_results *r)
         {"energy/query [Wh]", "energy_per_query_j", 1 / 3600.0, "%.4g"},
         {"time off [%]", "off_share", 100, "%.2f"},
     };
-    fprintf(f, "%s: %.6g h simulated, seed %llu, %llu events (%.2f per query)\n",
-            r->scenario_name, r->duration_s / 3600.0, (unsigned long long)r->seed,
+    fprintf(f, "%s: %.6g s (%.4g h) simulated, seed %llu, %llu events (%.2f per query)\n",
+            r->scenario_name, r->duration_s, r->duration_s / 3600.0, (unsigned long long)r->seed,
             (unsigned long long)r->events,
             r->total.arrivals ? (double)r->events / (double)r->total.arrivals : 0.0);
     fprintf(f, "%-20s", "");
-    int shown_sites = r->n_sites > 1;
-    for (uint32_t k = 0; shown_sites && k < r->n_sites; k++)
+    for (uint32_t k = 0; k < r->n_sites; k++)
         fprintf(f, " %14.14s", r->sites[k].name);
     fprintf(f, " %14s\n", "all");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -127,8 +126,6 @@ void ew_output_table(FILE *f, const ew_results *r)
             continue;
         fprintf(f, "%-20s", rows[i].label);
         for (uint32_t k = 0; k <= r->n_sites; k++) {
-            if (k < r->n_sites && !shown_sites)
-                continue;
             const ew_site_result *s = k < r->n_sites ? &r->sites[k] : &r->total;
             char cell[32];
             snprintf(cell, sizeof cell, rows[i].fmt, ew_field_value(fld, s) * rows[i].scale);

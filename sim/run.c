@@ -503,6 +503,10 @@ static void fill_site(ew_site_result *r, const site_acc *a, double T, const doub
     r->sojourn_p95_s = ew_hist_quantile(&a->hist, 0.95);
     r->sojourn_p99_s = ew_hist_quantile(&a->hist, 0.99);
     r->sojourn_max_s = a->n_lat ? a->sojourn_max_s : NAN;
+    /* interpolation inside the lowest bin [0, 2^-30 s) can exceed a tiny maximum */
+    r->sojourn_p50_s = fmin(r->sojourn_p50_s, r->sojourn_max_s);
+    r->sojourn_p95_s = fmin(r->sojourn_p95_s, r->sojourn_max_s);
+    r->sojourn_p99_s = fmin(r->sojourn_p99_s, r->sojourn_max_s);
     r->energy_j = a->energy_j;
     r->mean_power_w = a->energy_j / T;
     r->energy_per_query_j = a->completions ? a->energy_j / (double)a->completions : NAN;

@@ -75,7 +75,8 @@ static int load_run(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err
                             ceil(s->duration_s / s->bin_s), MAX_BINS);
     if (isfinite(s->duration_s) && s->warmup_s >= s->duration_s)
         return ew_yaml_fail(y, ew_ymap_get(&m, "warmup"), "run.warmup", err,
-                            "must be shorter than run.duration");
+                            "must be shorter than run.duration (%g s), got %g s",
+                            s->duration_s, s->warmup_s);
     return EW_OK;
 }
 
@@ -87,7 +88,8 @@ static int load_profile(ew_scenario *s, ew_yaml *y, yaml_node_t *n, ew_error *er
     if (!n)
         return EW_OK;
     if (n->type != YAML_SEQUENCE_NODE)
-        return ew_yaml_fail(y, n, path, err, "expected a list of 24 multipliers, one per hour");
+        return ew_yaml_fail(y, n, path, err, "expected a list of 24 multipliers, one per hour, found %s",
+                            ew_yaml_kind(n));
     long len = n->data.sequence.items.top - n->data.sequence.items.start;
     if (len != EW_HOURS)
         return ew_yaml_fail(y, n, path, err, "expected 24 multipliers (hours 0 to 23), got %ld", len);
@@ -191,12 +193,13 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
                                 "\"%s\" is already the name of sites[%u]", site->name, j);
     if ((rc = ew_ymap_count(&m, "servers", 1, 0, 1, MAX_SERVERS, &servers, err)) ||
         (rc = ew_ymap_count(&m, "slots", 0, 1, 1, 1000000, &slots, err)) ||
-        (rc = ew_ymap_quantity(&m, "speed", EW_Q_NUMBER, 0, 1.0, EW_POSITIVE, &site->speed, err)))
+        (rc = ew_ymap_quantity(&m, "speed", EW_Q_NUMBER, 0, 1.0, (ew_range){0, 1e6, 1, 0},
+                               &site->speed, err)))
         return rc;
     site->servers = (uint32_t)servers;
     site->slots = (uint32_t)slots;
     if ((rc = ew_ymap_quantity(&m, "weight", EW_Q_NUMBER, 0, site->speed * (double)site->slots,
-                               EW_POSITIVE, &site->weight, err)))
+                               (ew_range){0, 1e12, 1, 0}, &site->weight, err)))
         return rc;
 
     yaml_node_t *pn = ew_ymap_get(&m, "power");
@@ -240,7 +243,8 @@ static int load_sites(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *e
         return ew_yaml_fail(y, ew_yaml_root(y), "sites", err,
                             "missing (required: a list of at least one site)");
     if (node->type != YAML_SEQUENCE_NODE)
-        return ew_yaml_fail(y, node, "sites", err, "expected a list of sites");
+        return ew_yaml_fail(y, node, "sites", err, "expected a list of sites, found %s",
+                            ew_yaml_kind(node));
     long n = node->data.sequence.items.top - node->data.sequence.items.start;
     if (n < 1)
         return ew_yaml_fail(y, node, "sites", err, "expected at least one site, got none");

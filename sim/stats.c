@@ -65,16 +65,25 @@ void ew_hist_merge(ew_hist *into, const ew_hist *from)
 
 double ew_hist_quantile(const ew_hist *h, double q)
 {
+    /* Walk the counts to the bin holding the q·n-th sample and interpolate
+     * linearly inside it. (GSL's histogram pdf normalises its cumulative sum
+     * to a few ulps below 1, so that q = 1 falls off its end.) */
     if (h->n == 0)
         return NAN;
-    gsl_histogram_pdf *p = gsl_histogram_pdf_alloc(h->h->n);
-    if (!p || gsl_histogram_pdf_init(p, h->h) != 0) {
-        gsl_histogram_pdf_free(p);
-        return NAN;
+    double target = q * (double)h->n, cum = 0.0;
+    size_t n = gsl_histogram_bins(h->h), last = 0;
+    for (size_t i = 0; i < n; i++) {
+        double c = h->h->bin[i];
+        if (c <= 0.0)
+            continue;
+        last = i;
+        if (cum + c >= target) {
+            double f = (target - cum) / c;
+            return h->h->range[i] + f * (h->h->range[i + 1] - h->h->range[i]);
+        }
+        cum += c;
     }
-    double x = gsl_histogram_pdf_sample(p, q < 1.0 ? q : nextafter(1.0, 0.0));
-    gsl_histogram_pdf_free(p);
-    return x;
+    return h->h->range[last + 1];   /* q·n past the total by rounding */
 }
 
 void ew_batch_means_init(ew_batch_means *b)

@@ -4,8 +4,7 @@
  *
  * Histogram: bins of width 2^e/128 within each octave [2^e, 2^(e+1)) for
  * e = -30..29, so each bin spans at most 0.8% of its value (the HDR
- * histogram layout, G. Tene); quantiles interpolate linearly within a bin
- * through GSL's histogram pdf. Values below 2^-30 fall in the first bin,
+ * histogram layout, G. Tene); quantiles interpolate linearly within a bin. Values below 2^-30 fall in the first bin,
  * values at or above 2^30 in the last. Histograms of equal layout merge by
  * adding counts, so percentiles across runs are exact to the bin.
  *

@@ -48,11 +48,15 @@ int ew_yaml_load_string(const char *name, const char *text, ew_yaml **out,
     yaml_parser_set_input_string(&p, (const unsigned char *)y->source,
                                  strlen(y->source));
     if (!yaml_parser_load(&p, &y->doc)) {
-        int rc = ew_error_set(err, EW_EINVAL, "%s:%zu:%zu: YAML syntax: %s%s%s",
+        char opened[96] = "";
+        if (p.context)
+            snprintf(opened, sizeof opened, " (opened at line %zu, column %zu)",
+                     p.context_mark.line + 1, p.context_mark.column + 1);
+        int rc = ew_error_set(err, EW_EINVAL, "%s:%zu:%zu: YAML syntax: %s%s%s%s",
                               name, p.problem_mark.line + 1,
                               p.problem_mark.column + 1,
                               p.problem ? p.problem : "malformed document",
-                              p.context ? " " : "", p.context ? p.context : "");
+                              p.context ? " " : "", p.context ? p.context : "", opened);
         yaml_parser_delete(&p);
         free(y->name);
         free(y->source);
@@ -313,8 +317,8 @@ int ew_yaml_set(ew_yaml *y, const char *assignment, ew_error *err)
                                     assignment, i);
             long n = seq->data.sequence.items.top - seq->data.sequence.items.start;
             if (i >= (unsigned long)n)
-                return ew_error_set(err, EW_EINVAL, "--set '%s': index %lu is out of range (the list has %ld items)",
-                                    assignment, i, n);
+                return ew_error_set(err, EW_EINVAL, "--set '%s': index %lu is out of range (the list has %ld item%s)",
+                                    assignment, i, n, n == 1 ? "" : "s");
             s = close + 1;
             if (s == eq) {
                 seq->data.sequence.items.start[i] = new_id;
@@ -390,10 +394,12 @@ char *ew_yaml_emit(const ew_yaml *y, ew_error *err)
 
 /* ---- reading mappings ---- */
 
-static const char *node_kind(const yaml_node_t *n)
+const char *ew_yaml_kind(const yaml_node_t *n)
 {
     switch (n->type) {
-    case YAML_SCALAR_NODE:   return "a value";
+    case YAML_SCALAR_NODE:
+        return n->data.scalar.length == 0 && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                   ? "nothing (an empty value)" : "a value";
     case YAML_SEQUENCE_NODE: return "a list";
     case YAML_MAPPING_NODE:  return "a mapping";
     default:                 return "nothing";
@@ -411,7 +417,7 @@ int ew_ymap_open(ew_ymap *m, ew_yaml *y, yaml_node_t *node, const char *path,
         return EW_OK;
     if (node->type != YAML_MAPPING_NODE)
         return ew_yaml_fail(y, node, path[0] ? path : "(top level)", err,
-                            "expected a mapping of keys to values, found %s", node_kind(node));
+                            "expected a mapping of keys to values, found %s", ew_yaml_kind(node));
     yaml_node_pair_t *a = node->data.mapping.pairs.start, *top = node->data.mapping.pairs.top;
     for (yaml_node_pair_t *p = a; p < top; p++) {
         yaml_node_t *k = ew_yaml_node(y, p->key);
@@ -467,7 +473,7 @@ static int scalar_text(ew_yaml *y, yaml_node_t *n, const char *path, const char 
                        ew_error *err)
 {
     if (n->type != YAML_SCALAR_NODE)
-        return ew_yaml_fail(y, n, path, err, "expected a single value, found %s", node_kind(n));
+        return ew_yaml_fail(y, n, path, err, "expected a single value, found %s", ew_yaml_kind(n));
     *text = (const char *)n->data.scalar.value;
     return EW_OK;
 }

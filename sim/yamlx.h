@@ -38,6 +38,9 @@ char *ew_yaml_emit(const ew_yaml *y, ew_error *err);
 yaml_node_t *ew_yaml_root(ew_yaml *y);
 yaml_node_t *ew_yaml_node(ew_yaml *y, int id);
 
+/* "a value", "a list", "a mapping" or "nothing (an empty value)", for messages. */
+const char *ew_yaml_kind(const yaml_node_t *n);
+
 /* "file:line:col" of a node, or "--set 'expr'" for a value from an override. */
 void ew_yaml_where(const ew_yaml *y, const yaml_node_t *n, char *buf, size_t size);
 

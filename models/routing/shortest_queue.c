@@ -85,6 +85,14 @@ static int init(void **state, const ew_world *w)
         return -1;
     }
     q->head[0] = q->tail[0] = EW_NONE;
+    uint32_t most = 0;
+    for (uint32_t i = 0; i < w->n_servers; i++)
+        if (w->servers[i].in_system > most)
+            most = w->servers[i].in_system;
+    if (grow(q, most)) {
+        release(q);
+        return -1;
+    }
     for (uint32_t i = 0; i < w->n_servers; i++)
         append_server(q, i, w->servers[i].in_system);
     q->min = 0;
