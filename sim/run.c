@@ -117,9 +117,7 @@ static int ensure_bins(run *R, size_t need)
 
 static double site_power_w(const site_acc *a)
 {
-    /* from integer counts: exact, no drift from adding and subtracting */
-    return a->power.off_w * a->n_off + a->power.idle_w * (a->servers - a->n_off) +
-           (a->power.busy_w - a->power.idle_w) * (double)a->busy_slots / a->slots;
+    return ew_power_linear_site_w(&a->power, a->servers, a->n_off, a->busy_slots, a->slots);
 }
 
 static int site_advance(run *R, site_acc *a, double now)

@@ -28,4 +28,16 @@ static inline double ew_power_linear_w(const ew_power_levels *p, uint32_t state,
     return p->idle_w + (p->busy_w - p->idle_w) * (double)busy / (double)slots;
 }
 
+/* Draw [W] of n_servers identical servers of which n_off are switched off
+ * and busy_slots slots (over all of them) are serving: the sum of
+ * ew_power_linear_w over the servers, from integer counts, so that a site's
+ * power is exact after any number of changes (no drift from adding and
+ * subtracting server draws). */
+static inline double ew_power_linear_site_w(const ew_power_levels *p, uint32_t n_servers,
+                                            uint32_t n_off, uint64_t busy_slots, uint32_t slots)
+{
+    return p->off_w * n_off + p->idle_w * (n_servers - n_off) +
+           (p->busy_w - p->idle_w) * (double)busy_slots / (double)slots;
+}
+
 #endif

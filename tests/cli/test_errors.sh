@@ -9,16 +9,8 @@
 # shellcheck disable=SC2086,SC2010,SC2012,SC2015,SC3045
 # ($SHORT is split into options on purpose; the folder names listed are the
 # test's own; ulimit -v is not POSIX, so its refusal is handled below)
-set -u
-if [ -z "${EDGEWATT:-}" ] || [ ! -x "$EDGEWATT" ]; then
-    echo "FAIL: EDGEWATT is not set to an executable (run through tests/run.sh)"
-    exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+. tests/cli/lib.sh
 
-fail() { echo "FAIL: $*"; exit 1; }
 S=scenarios/mm1.yaml
 SHORT="--set run.max_arrivals=2000 --no-plot -q"
 

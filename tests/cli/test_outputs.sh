@@ -7,16 +7,8 @@
 # site and an `all` row; power.csv with a column per site and one row per bin;
 # the printed table naming every site.
 # Run from the repository root with EDGEWATT set (tests/run.sh does both).
-set -u
-if [ -z "${EDGEWATT:-}" ] || [ ! -x "$EDGEWATT" ]; then
-    echo "FAIL: EDGEWATT is not set to an executable (run through tests/run.sh)"
-    exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+. tests/cli/lib.sh
 
-fail() { echo "FAIL: $*"; exit 1; }
 skipped=""
 
 # Three sites whose names use every character a name may hold; 2 h in

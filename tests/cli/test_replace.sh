@@ -5,16 +5,8 @@
 # ".NAME.tmp.PID.old") is left beside it.
 # Run from the repository root with EDGEWATT set (tests/run.sh does both).
 # shellcheck disable=SC2010   # ls | grep on names this test chose
-set -u
-if [ -z "${EDGEWATT:-}" ] || [ ! -x "$EDGEWATT" ]; then
-    echo "FAIL: EDGEWATT is not set to an executable (run through tests/run.sh)"
-    exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+. tests/cli/lib.sh
 
-fail() { echo "FAIL: $*"; exit 1; }
 D=$tmp/res/mm1
 
 run() {

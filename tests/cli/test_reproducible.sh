@@ -4,16 +4,8 @@
 # summary.csv and results.h5; --seed with the scenario's own seed (42) changes
 # nothing in summary.csv; --seed 43 changes it.
 # Run from the repository root with EDGEWATT set (tests/run.sh does both).
-set -u
-if [ -z "${EDGEWATT:-}" ] || [ ! -x "$EDGEWATT" ]; then
-    echo "FAIL: EDGEWATT is not set to an executable (run through tests/run.sh)"
-    exit 1
-fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+. tests/cli/lib.sh
 
-fail() { echo "FAIL: $*"; exit 1; }
 
 # run DIR [OPTION...]: the shortened default scenario into $tmp/DIR
 run() {

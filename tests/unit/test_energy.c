@@ -15,54 +15,11 @@
  * independent integrals agree: per site (from counts of servers off and
  * slots busy), per server (from its state), per time bin, and in total.
  */
-#include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include <gsl/gsl_errno.h>
-
-#include "results.h"
-#include "run.h"
-#include "scenario.h"
+#define EW_TEST_NAME "test_energy"
+#include "ew_test.h"
 
 #define TOL 1e-9        /* relative, for hand-computed energies and times */
 
-static ew_results *run_yaml(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static ew_results *run_yaml(const char *fmt, ...)
-{
-    char text[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof text);
-    ew_scenario *s = NULL;
-    ew_error err = {0};
-    if (ew_scenario_load_string("test_energy", text, NULL, 0, &s, &err) != EW_OK)
-        fail_msg("scenario refused: %s\n%s", err.msg, text);
-    ew_run_options opt = {0, 0};
-    ew_results *r = NULL;
-    int rc = ew_run(s, &opt, &r, &err);
-    ew_scenario_free(s);
-    if (rc != EW_OK)
-        fail_msg("run failed: %s", err.msg);
-    return r;
-}
-
-/* |sim − want| <= tol_rel·|want| (or <= tol_rel when want is 0). */
-static void check_rel(const char *what, double sim, double want, double tol_rel)
-{
-    double err = want != 0.0 ? fabs(sim - want) / fabs(want) : fabs(sim);
-    print_message("  %-40s want %-18.12g sim %-18.12g rel %.2e (tol %.0e)\n", what, want, sim,
-                  err, tol_rel);
-    if (!(err <= tol_rel))
-        fail_msg("%s: simulated %.15g, expected %.15g (relative error %.3e > %.0e)", what, sim,
-                 want, err, tol_rel);
-}
 
 static void check_bin(const ew_results *r, uint32_t site, size_t b, double want_w)
 {

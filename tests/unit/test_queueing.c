@@ -22,19 +22,8 @@
  * (run.warmup), which removes the bias of starting empty; mean_in_system
  * and utilisation are always over the whole run (see test_little_law).
  */
-#include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
-#include <gsl/gsl_errno.h>
-
-#include "results.h"
-#include "run.h"
-#include "scenario.h"
+#define EW_TEST_NAME "test_queueing"
+#include "ew_test.h"
 
 #define N_ARRIVALS 1000000     /* per run [1] */
 #define WARMUP_SERVICES 300.0  /* warm-up in mean service times [1] */
@@ -43,38 +32,6 @@
 
 /* ---- running a scenario written in the test ---- */
 
-static ew_results *run_yaml(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static ew_results *run_yaml(const char *fmt, ...)
-{
-    char text[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof text);
-    ew_scenario *s = NULL;
-    ew_error err = {0};
-    if (ew_scenario_load_string("test_queueing", text, NULL, 0, &s, &err) != EW_OK)
-        fail_msg("scenario refused: %s\n%s", err.msg, text);
-    ew_run_options opt = {0, 0};
-    ew_results *r = NULL;
-    int rc = ew_run(s, &opt, &r, &err);
-    ew_scenario_free(s);
-    if (rc != EW_OK)
-        fail_msg("run failed: %s", err.msg);
-    return r;
-}
-
-/* |sim − want| <= tol_rel·|want|, with both numbers printed. */
-static void check_rel(const char *what, double sim, double want, double tol_rel)
-{
-    double rel = fabs(sim - want) / fabs(want);
-    print_message("  %-44s want %-12.7g sim %-12.7g rel %.2e (tol %.1e)\n", what, want, sim,
-                  rel, tol_rel);
-    if (!(rel <= tol_rel))
-        fail_msg("%s: simulated %.10g, expected %.10g (relative error %.3e > %.1e)", what,
-                 sim, want, rel, tol_rel);
-}
 
 /* |sim − want| <= k·ci and ci <= max_rel·want: the mean is inside its own
  * (k times) 95% interval, and that interval is narrow enough to mean something. */
