@@ -11,7 +11,7 @@ PKGS     := gsl hdf5 yaml-0.1 cmocka
 
 CC       ?= cc
 WARN     := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEW_VERSION='"$(VERSION)"' -MMD -MP
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEW_VERSION='"$(VERSION)"' -DEW_DATA_DIR='"$(CURDIR)/data"' -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifeq ($(MODE),debug)

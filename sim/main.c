@@ -8,6 +8,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 
+#include "commands.h"
 #include "ew.h"
 #include "output.h"
 #include "output_h5.h"
@@ -18,6 +19,9 @@
 
 static const char usage[] =
     "usage: edgewatt run SCENARIO [-o DIR] [--seed N] [--set key.path=value]... [--quiet]\n"
+    "       edgewatt devices | models [--csv]     the catalogues\n"
+    "       edgewatt cost --model M --device D ... what a query costs (--help for more)\n"
+    "       edgewatt validate                     predictions against published measurements\n"
     "       edgewatt --help | --version\n"
     "\n"
     "  run SCENARIO     simulate SCENARIO (a YAML file) and write results.h5, summary.csv,\n"
@@ -153,11 +157,18 @@ int main(int argc, char **argv)
         printf("edgewatt %s\n", EW_VERSION);
         return 0;
     }
-    if (!strcmp(argv[1], "run")) {
-        char name[] = "edgewatt run";   /* getopt's messages start with argv[0] */
-        argv[1] = name;
-        return cmd_run(argc - 1, argv + 1);
-    }
-    fprintf(stderr, "edgewatt: unknown command \"%s\" (known: run)\n%s", argv[1], usage);
+    static const struct { const char *name; int (*cmd)(int, char **); } cmds[] = {
+        {"run", cmd_run},         {"devices", ew_cmd_devices}, {"models", ew_cmd_models},
+        {"cost", ew_cmd_cost},    {"validate", ew_cmd_validate},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(argv[1], cmds[i].name)) {
+            char name[32];   /* getopt's messages start with argv[0] */
+            snprintf(name, sizeof name, "edgewatt %s", cmds[i].name);
+            argv[1] = name;
+            return cmds[i].cmd(argc - 1, argv + 1);
+        }
+    fprintf(stderr, "edgewatt: unknown command \"%s\" (known: run, devices, models, cost, "
+                    "validate)\n%s", argv[1], usage);
     return 2;
 }

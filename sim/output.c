@@ -87,27 +87,41 @@ int ew_output_power_csv(const char *path, const ew_results *r, ew_error *err)
 }
 
 /* Table rows: label, and how to show a site's value. */
-typedef struct row { const char *label; const char *field; double scale; const char *fmt; } row;
+typedef struct row {
+    const char *label, *field;
+    double scale;
+    const char *fmt;
+    int serving;   /* shown only when some site serves a model */
+} row;
 
 void ew_output_table(FILE *f, const ew_results *r)
 {
     static const row rows[] = {
-        {"servers", "servers", 1, "%.0f"},
-        {"arrivals", "arrivals", 1, "%.0f"},
-        {"completions", "completions", 1, "%.0f"},
-        {"in flight at end", "in_flight", 1, "%.0f"},
-        {"utilisation [%]", "utilisation", 100, "%.2f"},
-        {"mean in system", "mean_in_system", 1, "%.4g"},
-        {"sojourn mean [ms]", "sojourn_mean_s", 1e3, "%.4g"},
-        {"  95% CI +/- [ms]", "sojourn_ci95_s", 1e3, "%.2g"},
-        {"sojourn p50 [ms]", "sojourn_p50_s", 1e3, "%.4g"},
-        {"sojourn p95 [ms]", "sojourn_p95_s", 1e3, "%.4g"},
-        {"sojourn p99 [ms]", "sojourn_p99_s", 1e3, "%.4g"},
-        {"energy [kWh]", "energy_j", 1 / 3.6e6, "%.6g"},
-        {"mean power [kW]", "mean_power_w", 1e-3, "%.5g"},
-        {"energy/query [J]", "energy_per_query_j", 1, "%.5g"},
-        {"energy/query [Wh]", "energy_per_query_j", 1 / 3600.0, "%.4g"},
-        {"time off [%]", "off_share", 100, "%.2f"},
+        {"servers", "servers", 1, "%.0f", 0},
+        {"arrivals", "arrivals", 1, "%.0f", 0},
+        {"completions", "completions", 1, "%.0f", 0},
+        {"in flight at end", "in_flight", 1, "%.0f", 0},
+        {"utilisation [%]", "utilisation", 100, "%.2f", 0},
+        {"mean in system", "mean_in_system", 1, "%.4g", 0},
+        {"sojourn mean [ms]", "sojourn_mean_s", 1e3, "%.4g", 0},
+        {"  95% CI +/- [ms]", "sojourn_ci95_s", 1e3, "%.2g", 0},
+        {"sojourn p50 [ms]", "sojourn_p50_s", 1e3, "%.4g", 0},
+        {"sojourn p95 [ms]", "sojourn_p95_s", 1e3, "%.4g", 0},
+        {"sojourn p99 [ms]", "sojourn_p99_s", 1e3, "%.4g", 0},
+        {"energy [kWh]", "energy_j", 1 / 3.6e6, "%.6g", 0},
+        {"mean power [kW]", "mean_power_w", 1e-3, "%.5g", 0},
+        {"energy/query [J]", "energy_per_query_j", 1, "%.5g", 0},
+        {"energy/query [Wh]", "energy_per_query_j", 1 / 3600.0, "%.4g", 0},
+        {"time off [%]", "off_share", 100, "%.2f", 0},
+        {"TTFT mean [ms]", "ttft_mean_s", 1e3, "%.4g", 1},
+        {"TTFT p95 [ms]", "ttft_p95_s", 1e3, "%.4g", 1},
+        {"TPOT mean [ms]", "tpot_mean_s", 1e3, "%.4g", 1},
+        {"TPOT p95 [ms]", "tpot_p95_s", 1e3, "%.4g", 1},
+        {"output tokens", "output_tokens", 1, "%.0f", 1},
+        {"GPU J/query", "query_energy_mean_j", 1, "%.5g", 1},
+        {"GPU J/output token", "energy_per_output_token_j", 1, "%.4g", 1},
+        {"GPU idle [kWh]", "idle_energy_j", 1 / 3.6e6, "%.5g", 1},
+        {"preemptions", "preemptions", 1, "%.0f", 1},
     };
     fprintf(f, "%s: %.6g s (%.4g h) simulated, seed %llu, %llu events (%.2f per query)\n",
             r->scenario_name, r->duration_s, r->duration_s / 3600.0, (unsigned long long)r->seed,
@@ -117,7 +131,10 @@ void ew_output_table(FILE *f, const ew_results *r)
     for (uint32_t k = 0; k < r->n_sites; k++)
         fprintf(f, " %14.14s", r->sites[k].name);
     fprintf(f, " %14s\n", "all");
+    int serving = !isnan(r->total.idle_energy_j);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        if (rows[i].serving && !serving)
+            continue;
         const ew_field *fld = NULL;
         for (size_t k = 0; k < ew_n_site_fields; k++)
             if (strcmp(ew_site_fields[k].name, rows[i].field) == 0)

@@ -350,13 +350,36 @@ static int write_timeseries(const h5out *o, hid_t g, const ew_scenario *s,
 }
 
 /* The five groups in turn; stops at the first failure. */
+static int write_queries(const h5out *o, hid_t g, const ew_scenario *s,
+                         const ew_results *r, unsigned char *scratch)
+{
+    int rc = write_fields(o, g, "/queries", ew_query_fields, ew_n_query_fields, 0, r->records,
+                          sizeof *r->records, r->n_records, scratch);
+    /* class names, in the order of the class index */
+    hsize_t dims[1] = { s->n_classes };
+    char *names = calloc(s->n_classes ? s->n_classes : 1, EW_NAME_MAX);
+    hid_t type = string_type(EW_NAME_MAX);
+    if (rc == EW_OK && (!names || type < 0))
+        rc = fail(o, EW_ELIB, "/queries/class_names: cannot prepare");
+    for (uint32_t c = 0; rc == EW_OK && c < s->n_classes; c++)
+        memcpy(names + (size_t)c * EW_NAME_MAX, s->classes[c].name,
+               strnlen(s->classes[c].name, EW_NAME_MAX - 1));
+    if (rc == EW_OK)
+        rc = write_dataset(o, g, "/queries", "class_names", type, 1, dims, names, "none",
+                           "Query class names, in the order of the class index.");
+    if (type >= 0)
+        H5Tclose(type);
+    free(names);
+    return rc;
+}
+
 static int write_groups(const h5out *o, hid_t file, const ew_scenario *s,
                         const ew_results *r, unsigned char *scratch)
 {
     static const struct { const char *name; group_writer write; } groups[] = {
         { "scenario", write_scenario },  { "summary", write_summary },
         { "sites", write_sites },        { "servers", write_servers },
-        { "timeseries", write_timeseries },
+        { "timeseries", write_timeseries }, { "queries", write_queries },
     };
     int rc = EW_OK;
     for (size_t i = 0; i < COUNT(groups) && rc == EW_OK; i++) {
@@ -389,6 +412,8 @@ int ew_output_h5(const char *path, const ew_scenario *s, const ew_results *r,
         n = r->n_sites;
     if (n < r->n_servers)
         n = r->n_servers;
+    if (n < r->n_records)
+        n = r->n_records;
     if (n > SIZE_MAX / 8 || !(scratch = malloc(n ? n * 8 : 1))) {
         rc = fail(&o, EW_ENOMEM, "scratch buffer for %zu values", n);
         goto done;

@@ -26,6 +26,19 @@ const ew_field ew_site_fields[] = {
     F(mean_power_ci95_w, EW_FIELD_F64, "W", "95% confidence half-width of mean power (batches of time bins)"),
     F(energy_per_query_j, EW_FIELD_F64, "J", "energy per completed query"),
     F(off_share, EW_FIELD_F64, "1", "share of server-time switched off"),
+    F(ttft_mean_s, EW_FIELD_F64, "s", "mean time to first token (serving sites)"),
+    F(ttft_p50_s, EW_FIELD_F64, "s", "median time to first token"),
+    F(ttft_p95_s, EW_FIELD_F64, "s", "95th percentile time to first token"),
+    F(ttft_p99_s, EW_FIELD_F64, "s", "99th percentile time to first token"),
+    F(tpot_mean_s, EW_FIELD_F64, "s", "mean time per output token after the first"),
+    F(tpot_p50_s, EW_FIELD_F64, "s", "median time per output token"),
+    F(tpot_p95_s, EW_FIELD_F64, "s", "95th percentile time per output token"),
+    F(output_tokens, EW_FIELD_U64, "1", "output tokens of completed queries"),
+    F(preemptions, EW_FIELD_U64, "1", "requests evicted from a full KV cache and recomputed"),
+    F(idle_energy_j, EW_FIELD_F64, "J", "GPU energy of replicas with nothing to do, charged to no query"),
+    F(query_energy_j, EW_FIELD_F64, "J", "GPU energy attributed to completed queries"),
+    F(query_energy_mean_j, EW_FIELD_F64, "J", "GPU energy per completed query"),
+    F(energy_per_output_token_j, EW_FIELD_F64, "J", "attributed GPU energy per output token"),
 };
 const size_t ew_n_site_fields = sizeof ew_site_fields / sizeof ew_site_fields[0];
 
@@ -40,6 +53,20 @@ const ew_field ew_server_fields[] = {
     S(energy_j, EW_FIELD_F64, "J", "energy drawn by the server"),
 };
 const size_t ew_n_server_fields = sizeof ew_server_fields / sizeof ew_server_fields[0];
+
+#define Q(name, type, units, desc) {#name, offsetof(ew_query_record, name), type, units, desc}
+
+const ew_field ew_query_fields[] = {
+    Q(arrival_s, EW_FIELD_F64, "s", "arrival time of a sampled completed query"),
+    Q(ttft_s, EW_FIELD_F64, "s", "its time to first token (NaN on plain sites)"),
+    Q(latency_s, EW_FIELD_F64, "s", "its time from arrival to completion"),
+    Q(energy_j, EW_FIELD_F64, "J", "GPU energy attributed to it (0 on plain sites)"),
+    Q(cls, EW_FIELD_U32, "1", "its class, an index into class_names"),
+    Q(site, EW_FIELD_U32, "1", "the site that served it, an index into /sites"),
+    Q(prompt, EW_FIELD_U32, "1", "its prompt tokens"),
+    Q(output, EW_FIELD_U32, "1", "its output tokens"),
+};
+const size_t ew_n_query_fields = sizeof ew_query_fields / sizeof ew_query_fields[0];
 
 double ew_field_value(const ew_field *f, const ew_site_result *r)
 {

@@ -7,79 +7,16 @@
  * constant between events, so E += P·(now − t_last) with no time step, per
  * server and, independently, per site (from integer counts of servers off
  * and slots busy), which is what the conservation test compares.
+ * Serving sites (GPU replicas with continuous batching) are in serve.c.
  */
-#include "run.h"
+#include "run_internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-#include "engine.h"
-#include "rng.h"
-#include "stats.h"
-#include "world.h"
-#include "../models/power/power.h"
-#include "../models/routing/routing.h"
-#include "../models/workload/workload.h"
-
-enum { EV_ARRIVAL, EV_DEPARTURE, EV_WAKE, EV_SLEEP };
-
-typedef struct query {
-    double arrival_s;     /* [s] */
-    double demand_s;      /* work at speed 1 [s] */
-    uint32_t next;        /* next in a server's queue, or in the free list */
-} query;
-
-typedef struct site_acc {
-    ew_power_levels power;
-    double speed;
-    uint32_t servers, slots;
-    uint32_t n_off;          /* servers switched off */
-    uint64_t busy_slots;     /* slots serving, over all servers */
-    uint64_t in_system;
-    double power_w;          /* present draw of the whole site [W] */
-    double t_last_s;
-    double energy_j;         /* site-level integral [J] */
-    double n_integral;       /* integral of in_system [query·s] */
-    double *bin_energy_j;    /* [cap_bins] */
-    size_t bin;              /* bin of t_last_s */
-    double bin_end_s;        /* its end [s] */
-    ew_hist hist;
-    ew_batch_means bm;
-    double sojourn_sum_s, sojourn_max_s;
-    uint64_t n_lat, arrivals, completions;
-} site_acc;
-
-typedef struct run {
-    const ew_scenario *s;
-    ew_world w;
-    ew_engine eng;
-    site_acc *sites;
-    uint32_t *site_first;
-    query *q;
-    uint32_t q_cap, q_free;
-    const ew_routing_policy *policy;
-    void *policy_state;
-    ew_arrivals arrivals;
-    ew_service service;
-    gsl_rng *rng[EW_STREAM_COUNT];
-    uint64_t n_arrivals;
-    double *bin_arrivals;
-    size_t cap_bins;
-    size_t arrival_bin;      /* bin of the last arrival */
-    double arrival_bin_end_s;
-    ew_batch_means bm_all;
-    double sojourn_sum_all_s, sojourn_max_all_s;
-    uint64_t n_lat_all;
-    double horizon_s;
-    /* progress */
-    struct timespec wall0;
-    double last_print;
-    int printed;
-} run;
+#include <gsl/gsl_randist.h>
 
 static double wall_since(const struct timespec *t0)
 {
@@ -147,6 +84,57 @@ static int site_advance(run *R, site_acc *a, double now)
     return 0;
 }
 
+int run_spread_energy(run *R, uint32_t k, double t0, double t1, double energy_j)
+{
+    site_acc *a = &R->sites[k];
+    double bin = R->s->bin_s;
+    a->energy_j += energy_j;
+    if (!(t1 > t0)) {   /* an instant: all in the bin of t0 */
+        size_t b = (size_t)(t0 / bin);
+        if (ensure_bins(R, b + 2))
+            return -1;
+        a->bin_energy_j[b] += energy_j;
+        return 0;
+    }
+    if (ensure_bins(R, (size_t)(t1 / bin) + 2))
+        return -1;
+    double per_s = energy_j / (t1 - t0), t = t0;
+    size_t b = (size_t)(t0 / bin);
+    while (t < t1) {
+        double end = fmin(t1, (double)(b + 1) * bin);
+        if (end > t)
+            a->bin_energy_j[b] += per_s * (end - t);
+        t = end > t ? end : (double)(b + 1) * bin;
+        b++;
+    }
+    return 0;
+}
+
+void run_record_query(run *R, uint32_t id, uint32_t site, double now)
+{
+    const query *q = &R->q[id];
+    const query_llm *ql = &R->ql[id];
+    if (!R->cap_records || q->arrival_s < R->s->warmup_s)
+        return;
+    if (R->record_seen++ & (R->record_stride - 1))   /* the stride is a power of two */
+        return;
+    if (R->n_records == R->cap_records) {   /* keep every other one: stride doubles */
+        for (size_t j = 0; j < R->n_records / 2; j++)
+            R->records[j] = R->records[2 * j];
+        R->n_records /= 2;
+        R->record_stride *= 2;
+        if ((R->record_seen - 1) & (R->record_stride - 1))
+            return;
+    }
+    if (R->s->classes[q->cls].kind == EW_CLASS_GENERIC)
+        R->records[R->n_records++] = (ew_query_record){q->arrival_s, NAN, now - q->arrival_s,
+                                                       0.0, q->cls, site, 0, 0};
+    else
+        R->records[R->n_records++] = (ew_query_record){
+            q->arrival_s, q->first_token_s - q->arrival_s, now - q->arrival_s, ql->energy_j,
+            q->cls, site, ql->prompt, ql->output};
+}
+
 static void server_advance(ew_server *sv, double now)
 {
     double dt = now - sv->t_last_s;
@@ -174,11 +162,13 @@ static void repower(run *R, uint32_t i)
     a->power_w = site_power_w(a);
 }
 
-static int count_changed(run *R, uint32_t i, uint32_t old_n)
+int run_count_changed(run *R, uint32_t i, uint32_t old_n)
 {
-    if (R->policy->on_count && R->policy->on_count(R->policy_state, &R->w, i, old_n))
-        return EW_ENOMEM;
-    return 0;
+    if (!R->policy->on_count)
+        return 0;
+    uint32_t g = R->group_of_server[i];
+    return g != EW_NONE && R->policy->on_count(R->policy_state[g], &R->w, i, old_n) ? EW_ENOMEM
+                                                                                      : 0;
 }
 
 /* ---- queries ---- */
@@ -190,11 +180,15 @@ static int query_alloc(run *R, uint32_t *id)
             return EW_ENOMEM;
         uint32_t cap = R->q_cap ? 2 * R->q_cap : 1024;
         query *q = realloc(R->q, cap * sizeof *q);
-        if (!q)
+        if (q)
+            R->q = q;
+        query_llm *ql = realloc(R->ql, cap * sizeof *ql);
+        if (ql)
+            R->ql = ql;
+        if (!q || !ql)
             return EW_ENOMEM;
         for (uint32_t k = R->q_cap; k < cap; k++)
             q[k].next = k + 1 < cap ? k + 1 : EW_NONE;
-        R->q = q;
         R->q_free = R->q_cap;
         R->q_cap = cap;
     }
@@ -203,7 +197,7 @@ static int query_alloc(run *R, uint32_t *id)
     return 0;
 }
 
-static void query_release(run *R, uint32_t id)
+void run_query_release(run *R, uint32_t id)
 {
     R->q[id].next = R->q_free;
     R->q_free = id;
@@ -238,32 +232,10 @@ static int serve_queue(run *R, uint32_t i, double now)
 
 /* ---- handlers ---- */
 
-static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
+/* A query routed to plain server i: served now if a slot is free, else
+ * queued (waking the server if it sleeps). */
+static int arrive_plain(run *R, uint32_t i, uint32_t id, double now)
 {
-    (void)ev;
-    run *R = ctx;
-    double now = e->now_s;
-    if (R->s->max_arrivals && R->n_arrivals == R->s->max_arrivals)
-        return EW_ENGINE_STOP;   /* the run ends where the next arrival would come */
-    R->n_arrivals++;
-    uint32_t id;
-    int rc = query_alloc(R, &id);
-    if (rc)
-        return rc;
-    R->q[id].arrival_s = now;
-    R->q[id].demand_s = ew_service_draw(&R->service, R->rng[EW_STREAM_SERVICE]);
-    R->q[id].next = EW_NONE;
-    if (now >= R->arrival_bin_end_s) {
-        R->arrival_bin = (size_t)(now / R->s->bin_s);
-        while ((double)(R->arrival_bin + 1) * R->s->bin_s <= now)
-            R->arrival_bin++;   /* division may round down at a bin edge */
-        R->arrival_bin_end_s = (double)(R->arrival_bin + 1) * R->s->bin_s;
-        if (ensure_bins(R, R->arrival_bin + 2))
-            return EW_ENOMEM;
-    }
-    R->bin_arrivals[R->arrival_bin] += 1.0;
-
-    uint32_t i = R->policy->pick(R->policy_state, &R->w, R->rng[EW_STREAM_ROUTING]);
     ew_server *sv = &R->w.servers[i];
     site_acc *a = &R->sites[sv->site];
     if (touch(R, i, now))
@@ -274,7 +246,8 @@ static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
     a->arrivals++;
     if (old_n == 0)
         sv->sleep_gen++;   /* a pending sleep timer is now stale */
-    if ((rc = count_changed(R, i, old_n)))
+    int rc = run_count_changed(R, i, old_n);
+    if (rc)
         return rc;
     if (sv->state == EW_SERVER_ON && sv->busy < a->slots) {
         rc = start_service(R, i, id, now);
@@ -287,10 +260,86 @@ static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
         if (sv->state == EW_SERVER_OFF) {
             sv->state = EW_SERVER_WAKING;
             a->n_off--;
-            rc = ew_engine_schedule(e, now + R->s->sites[sv->site].wake_s, EV_WAKE, i, 0);
+            rc = ew_engine_schedule(&R->eng, now + R->s->sites[sv->site].wake_s, EV_WAKE, i, 0);
         }
     }
     repower(R, i);
+    return rc;
+}
+
+/* A token count drawn from d, rounded and clamped to [1, max]. */
+static uint32_t draw_tokens(const ew_token_dist *d, gsl_rng *r)
+{
+    double x;
+    switch (d->kind) {
+    case EW_TOKENS_UNIFORM:
+        x = d->a + (d->b - d->a) * gsl_rng_uniform(r);
+        break;
+    case EW_TOKENS_LOGNORMAL: {
+        double var_log = log1p(d->b * d->b);
+        x = gsl_ran_lognormal(r, log(d->a) - 0.5 * var_log, sqrt(var_log));
+        break;
+    }
+    case EW_TOKENS_EXPONENTIAL:
+        x = gsl_ran_exponential(r, d->a);
+        break;
+    default:
+        x = d->a;
+    }
+    x = floor(x + 0.5);
+    return x < 1.0 ? 1u : x > (double)d->max ? d->max : (uint32_t)x;
+}
+
+static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    (void)ev;
+    run *R = ctx;
+    double now = e->now_s;
+    if (R->s->max_arrivals && R->n_arrivals == R->s->max_arrivals) {
+        if (!R->s->drain)
+            return EW_ENGINE_STOP;   /* the run ends where the next arrival would come */
+        R->arrivals_over = 1;        /* serve what came, then end (run_drained) */
+        return run_drained(R);
+    }
+    R->n_arrivals++;
+    uint32_t id;
+    int rc = query_alloc(R, &id);
+    if (rc)
+        return rc;
+    query *q = &R->q[id];
+    query_llm *ql = &R->ql[id];
+    q->arrival_s = now;
+    q->next = EW_NONE;
+    q->prefilling = 0;
+    q->cls = R->class_table ? (uint16_t)gsl_ran_discrete(R->rng[EW_STREAM_CLASS], R->class_table)
+                            : 0;
+    const ew_class_spec *cl = &R->s->classes[q->cls];
+    if (cl->kind == EW_CLASS_GENERIC) {   /* query_llm unused: left as it is */
+        q->demand_s = ew_service_draw(&R->service, R->rng[EW_STREAM_SERVICE]);
+    } else {
+        *ql = (query_llm){0.0, 0, 1, 0};
+        q->first_token_s = NAN;
+        if (cl->kind == EW_CLASS_LLM) {
+            ql->prompt = draw_tokens(&cl->prompt, R->rng[EW_STREAM_TOKENS]);
+            ql->output = draw_tokens(&cl->output, R->rng[EW_STREAM_TOKENS]);
+        }
+    }
+    if (now >= R->arrival_bin_end_s) {
+        R->arrival_bin = (size_t)(now / R->s->bin_s);
+        while ((double)(R->arrival_bin + 1) * R->s->bin_s <= now)
+            R->arrival_bin++;   /* division may round down at a bin edge */
+        R->arrival_bin_end_s = (double)(R->arrival_bin + 1) * R->s->bin_s;
+        if (ensure_bins(R, R->arrival_bin + 2))
+            return EW_ENOMEM;
+    }
+    R->bin_arrivals[R->arrival_bin] += 1.0;
+
+    uint32_t g = R->group_of_class[q->cls];
+    uint32_t i = R->policy->pick(R->policy_state[g], &R->w, R->rng[EW_STREAM_ROUTING]);
+    if (R->replica_of && R->replica_of[i] != EW_NONE)
+        rc = serve_arrive(R, i, id, now);
+    else
+        rc = arrive_plain(R, i, id, now);
     if (rc)
         return rc;
     double next = ew_arrivals_next(&R->arrivals, now, R->rng[EW_STREAM_ARRIVALS]);
@@ -314,6 +363,22 @@ static void record_sojourn(run *R, site_acc *a, double arrival_s, double now)
         a->sojourn_max_s = w;
 }
 
+int run_drained(const run *R)
+{
+    return R->arrivals_over && R->n_done == R->n_arrivals ? EW_ENGINE_STOP : 0;
+}
+
+/* For serve.c (run.c calls the static versions, which the compiler inlines). */
+int run_touch(run *R, uint32_t i, double now)
+{
+    return touch(R, i, now);
+}
+
+void run_record_sojourn(run *R, site_acc *a, double arrival_s, double now)
+{
+    record_sojourn(R, a, arrival_s, now);
+}
+
 static int maybe_sleep(run *R, uint32_t i, double now)
 {
     ew_server *sv = &R->w.servers[i];
@@ -333,20 +398,22 @@ static int on_departure(ew_engine *e, const ew_event *ev, void *ctx)
     if (touch(R, i, now))
         return EW_ENOMEM;
     record_sojourn(R, a, R->q[id].arrival_s, now);
-    query_release(R, id);
+    run_record_query(R, id, sv->site, now);
+    run_query_release(R, id);
     sv->busy--;
     a->busy_slots--;
     uint32_t old_n = sv->in_system--;
     a->in_system--;
     sv->completions++;
     a->completions++;
-    int rc = count_changed(R, i, old_n);
+    R->n_done++;
+    int rc = run_count_changed(R, i, old_n);
     if (!rc)
         rc = serve_queue(R, i, now);
     if (!rc)
         rc = maybe_sleep(R, i, now);
     repower(R, i);
-    return rc;
+    return rc ? rc : run_drained(R);
 }
 
 static int on_wake(ew_engine *e, const ew_event *ev, void *ctx)
@@ -397,23 +464,105 @@ static void on_progress(const ew_engine *e, void *ctx)
 
 static void run_free(run *R)
 {
+    serve_free(R);
     if (R->sites)
         for (uint32_t k = 0; k < R->s->n_sites; k++) {
             free(R->sites[k].bin_energy_j);
             ew_hist_free(&R->sites[k].hist);
+            ew_hist_free(&R->sites[k].ttft_hist);
+            ew_hist_free(&R->sites[k].tpot_hist);
         }
     free(R->sites);
     free(R->site_first);
     free(R->w.servers);
     free(R->q);
+    free(R->ql);
     free(R->bin_arrivals);
-    if (R->policy && R->policy->free)
-        R->policy->free(R->policy_state);
-    for (int k = 0; k < EW_STREAM_COUNT; k++)
+    free(R->records);
+    for (uint32_t g = 0; g < R->n_groups; g++) {
+        if (R->policy_state)
+            R->policy->free(R->policy_state[g]);
+        if (R->group_servers)
+            free(R->group_servers[g]);
+    }
+    free(R->policy_state);
+    free(R->group_servers);
+    free(R->group_size);
+    free(R->group_of_server);
+    free(R->group_of_class);
+    if (R->class_table)
+        gsl_ran_discrete_free(R->class_table);
+    for (int k = 0; k < EW_STREAMS; k++)
         if (R->rng[k])
             gsl_rng_free(R->rng[k]);
     ew_engine_free(&R->eng);
 }
+
+/* Servers a site puts in the world: its servers, or for a serving site its
+ * model replicas (servers × GPUs per server / devices per replica). */
+static uint32_t site_units(const ew_site_spec *sp)
+{
+    return sp->serving ? sp->servers * sp->serve.replicas_per_server : sp->servers;
+}
+
+/* Does server group `model` ("" for plain sites) include site sp? */
+static int site_in_group(const ew_site_spec *sp, const char *model)
+{
+    return model[0] ? sp->serving && strcmp(sp->serve.model, model) == 0 : !sp->serving;
+}
+
+/* Routing groups: the plain servers (for generic classes) and, per model
+ * that a class asks for, the replicas serving it. Each class routes within
+ * its group; a server belongs to one group at most. */
+static int build_groups(run *R)
+{
+    const ew_scenario *s = R->s;
+    R->group_of_class = malloc(s->n_classes * sizeof *R->group_of_class);
+    R->group_of_server = malloc(R->w.n_servers * sizeof *R->group_of_server);
+    R->group_servers = calloc(s->n_classes, sizeof *R->group_servers);
+    R->group_size = calloc(s->n_classes, sizeof *R->group_size);
+    R->policy_state = calloc(s->n_classes, sizeof *R->policy_state);
+    if (!R->group_of_class || !R->group_of_server || !R->group_servers || !R->group_size ||
+        !R->policy_state)
+        return EW_ENOMEM;
+    for (uint32_t i = 0; i < R->w.n_servers; i++)
+        R->group_of_server[i] = EW_NONE;
+    const char *keys[64];
+    for (uint32_t c = 0; c < s->n_classes; c++) {
+        const char *key = s->classes[c].kind == EW_CLASS_GENERIC ? "" : s->classes[c].model;
+        uint32_t g = 0;
+        while (g < R->n_groups && strcmp(keys[g], key) != 0)
+            g++;
+        R->group_of_class[c] = g;
+        if (g < R->n_groups)
+            continue;
+        keys[R->n_groups++] = key;
+        uint32_t n = 0;
+        for (uint32_t k = 0; k < s->n_sites; k++)
+            if (site_in_group(&s->sites[k], key))
+                n += R->site_first[k + 1] - R->site_first[k];
+        if (!(R->group_servers[g] = malloc(n * sizeof **R->group_servers)))
+            return EW_ENOMEM;
+        for (uint32_t k = 0; k < s->n_sites; k++)
+            if (site_in_group(&s->sites[k], key))
+                for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++) {
+                    R->group_servers[g][R->group_size[g]++] = i;
+                    R->group_of_server[i] = g;
+                }
+        if (R->policy->init(&R->policy_state[g], &R->w, R->group_servers[g], R->group_size[g]))
+            return EW_ENOMEM;
+    }
+    if (s->n_classes > 1) {
+        double p[64];
+        for (uint32_t c = 0; c < s->n_classes; c++)
+            p[c] = s->classes[c].share;
+        if (!(R->class_table = gsl_ran_discrete_preproc(s->n_classes, p)))
+            return EW_ENOMEM;
+    }
+    return EW_OK;
+}
+
+#define EW_RECORDS 10000   /* completed queries kept as a sample in results.h5 */
 
 static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
 {
@@ -428,17 +577,22 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
     R->eng.handlers[EV_DEPARTURE] = on_departure;
     R->eng.handlers[EV_WAKE] = on_wake;
     R->eng.handlers[EV_SLEEP] = on_sleep;
+    R->eng.handlers[EV_REPLICA] = serve_on_event;
     if (opt->progress && isatty(STDERR_FILENO))
         R->eng.progress = on_progress;
-    for (int k = 0; k < EW_STREAM_COUNT; k++)
+    for (int k = 0; k < EW_STREAMS; k++)
         if (!(R->rng[k] = ew_rng_alloc(s->seed, opt->replication, (uint32_t)k)))
             return EW_ENOMEM;
     ew_arrivals_init(&R->arrivals, s);
     ew_service_init(&R->service, s);
+    R->cap_records = EW_RECORDS;
+    R->record_stride = 1;
+    if (!(R->records = malloc(R->cap_records * sizeof *R->records)))
+        return EW_ENOMEM;
 
     uint32_t n = 0;
     for (uint32_t k = 0; k < s->n_sites; k++)
-        n += s->sites[k].servers;
+        n += site_units(&s->sites[k]);
     R->sites = calloc(s->n_sites, sizeof *R->sites);
     R->site_first = malloc((s->n_sites + 1) * sizeof *R->site_first);
     R->w.servers = calloc(n, sizeof *R->w.servers);
@@ -450,21 +604,23 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
     for (uint32_t k = 0; k < s->n_sites; k++) {
         const ew_site_spec *sp = &s->sites[k];
         site_acc *a = &R->sites[k];
-        a->power = (ew_power_levels){sp->off_w, sp->idle_w, sp->busy_w};
+        if (!sp->serving)   /* serving sites' energy comes from serve.c */
+            a->power = (ew_power_levels){sp->off_w, sp->idle_w, sp->busy_w};
         a->speed = sp->speed;
-        a->servers = sp->servers;
+        a->servers = site_units(sp);
         a->slots = sp->slots;
         a->bin_end_s = s->bin_s;
         ew_batch_means_init(&a->bm);
-        if (ew_hist_init(&a->hist))
+        if (ew_hist_init(&a->hist) ||
+            (sp->serving && (ew_hist_init(&a->ttft_hist) || ew_hist_init(&a->tpot_hist))))
             return EW_ENOMEM;
         R->site_first[k] = i;
-        for (uint32_t j = 0; j < sp->servers; j++, i++) {
+        for (uint32_t j = 0; j < a->servers; j++, i++) {
             ew_server *sv = &R->w.servers[i];
             sv->site = k;
             sv->state = EW_SERVER_ON;
             sv->queue_head = sv->queue_tail = EW_NONE;
-            sv->power_w = sp->idle_w;
+            sv->power_w = a->power.idle_w;
         }
         a->power_w = site_power_w(a);
     }
@@ -472,7 +628,8 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
     if (ensure_bins(R, isfinite(s->duration_s) ? (size_t)ceil(s->duration_s / s->bin_s) + 1 : 64))
         return EW_ENOMEM;
     R->policy = ew_routing_find(s->routing);
-    if (!R->policy || (R->policy->init && R->policy->init(&R->policy_state, &R->w)))
+    int rc;
+    if (!R->policy || (rc = build_groups(R)) || (rc = serve_init(R)))
         return EW_ENOMEM;
     /* idle servers that may sleep start their timers at time 0 */
     for (uint32_t j = 0; j < n; j++)
@@ -520,6 +677,22 @@ static void fill_site(ew_site_result *r, const site_acc *a, double T, const doub
         m[b] /= (double)per;
     }
     r->mean_power_ci95_w = ew_ci95_halfwidth(m, k);
+
+    int serving = a->ttft_hist.h != NULL;
+    r->ttft_mean_s = serving && a->n_ttft ? a->ttft_sum_s / (double)a->n_ttft : NAN;
+    r->ttft_p50_s = serving ? ew_hist_quantile(&a->ttft_hist, 0.50) : NAN;
+    r->ttft_p95_s = serving ? ew_hist_quantile(&a->ttft_hist, 0.95) : NAN;
+    r->ttft_p99_s = serving ? ew_hist_quantile(&a->ttft_hist, 0.99) : NAN;
+    r->tpot_mean_s = serving && a->n_tpot ? a->tpot_sum_s / (double)a->n_tpot : NAN;
+    r->tpot_p50_s = serving ? ew_hist_quantile(&a->tpot_hist, 0.50) : NAN;
+    r->tpot_p95_s = serving ? ew_hist_quantile(&a->tpot_hist, 0.95) : NAN;
+    r->output_tokens = a->output_tokens;
+    r->preemptions = a->preemptions;
+    r->idle_energy_j = serving ? a->idle_energy_j : NAN;
+    r->query_energy_j = serving ? a->query_energy_j : NAN;
+    r->query_energy_mean_j = serving && a->n_ttft ? a->query_energy_j / (double)a->n_ttft : NAN;
+    r->energy_per_output_token_j =
+        serving && a->output_tokens ? a->query_energy_j / (double)a->output_tokens : NAN;
 }
 
 static int collect(run *R, ew_results **out, double wall_s)
@@ -614,7 +787,35 @@ static int collect(run *R, ew_results **out, double wall_s)
     tot.sojourn_max_s = t->sojourn_max_s;
     tot.bm = R->bm_all;
     tot.hist = all;
+    int any_serving = 0;
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        const site_acc *a = &R->sites[k];
+        if (!a->ttft_hist.h)
+            continue;
+        if (!any_serving && (ew_hist_init(&tot.ttft_hist) || ew_hist_init(&tot.tpot_hist))) {
+            ew_hist_free(&tot.ttft_hist);
+            ew_hist_free(&all);
+            free(sum_w);
+            return EW_ENOMEM;
+        }
+        any_serving = 1;
+        ew_hist_merge(&tot.ttft_hist, &a->ttft_hist);
+        ew_hist_merge(&tot.tpot_hist, &a->tpot_hist);
+        tot.ttft_sum_s += a->ttft_sum_s;
+        tot.tpot_sum_s += a->tpot_sum_s;
+        tot.n_ttft += a->n_ttft;
+        tot.n_tpot += a->n_tpot;
+        tot.output_tokens += a->output_tokens;
+        tot.preemptions += a->preemptions;
+        tot.idle_energy_j += a->idle_energy_j;
+        tot.query_energy_j += a->query_energy_j;
+    }
     fill_site(t, &tot, T, sum_w, res->n_bins);
+    ew_hist_free(&tot.ttft_hist);
+    ew_hist_free(&tot.tpot_hist);
+    res->records = R->records;   /* the sample moves to the results */
+    res->n_records = R->n_records;
+    R->records = NULL;
     t->slots = slots;
     t->utilisation = busy_all / capacity;
     t->off_share = off_s_all / (T * t->servers);
@@ -650,6 +851,8 @@ int ew_run(const ew_scenario *s, const ew_run_options *opt, ew_results **out, ew
     for (uint32_t k = 0; k < s->n_sites; k++)
         if (site_advance(&R, &R.sites[k], T))
             rc = EW_ENOMEM;
+    if (rc == EW_OK && serve_finish(&R, T))
+        rc = EW_ENOMEM;
     if (rc == EW_OK)
         rc = collect(&R, out, wall);
     run_free(&R);
@@ -669,5 +872,6 @@ void ew_results_free(ew_results *r)
     free(r->servers);
     free(r->bin_power_w);
     free(r->bin_arrivals);
+    free(r->records);
     free(r);
 }

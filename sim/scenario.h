@@ -20,6 +20,9 @@
 #include <stdint.h>
 
 #include "ew.h"
+#include "../models/device/device.h"
+#include "../models/inference/cost.h"
+#include "../models/inference/model.h"
 
 #define EW_NAME_MAX 64
 #define EW_HOURS 24
@@ -36,6 +39,51 @@ typedef enum ew_service_dist {
     EW_SERVICE_GAMMA
 } ew_service_dist;
 
+/* A distribution of token counts, drawn as a real number, rounded to the
+ * nearest whole number and clamped to [1, max]. */
+typedef enum ew_token_dist_kind {
+    EW_TOKENS_FIXED,       /* a */
+    EW_TOKENS_UNIFORM,     /* uniform on [a, b] */
+    EW_TOKENS_LOGNORMAL,   /* mean a, coefficient of variation b */
+    EW_TOKENS_EXPONENTIAL  /* mean a */
+} ew_token_dist_kind;
+
+typedef struct ew_token_dist {
+    ew_token_dist_kind kind;
+    double a, b;
+    uint32_t max;          /* [tokens] */
+} ew_token_dist;
+
+typedef enum ew_class_kind {
+    EW_CLASS_GENERIC,      /* service time from workload.service, on plain sites */
+    EW_CLASS_LLM,          /* prompt and output tokens, on serving sites */
+    EW_CLASS_IMAGE         /* denoising steps, on serving sites */
+} ew_class_kind;
+
+typedef struct ew_class_spec {
+    char name[EW_NAME_MAX];
+    ew_class_kind kind;
+    char model[48];                /* catalogue name (llm, image) */
+    const ew_ai_model *ai;         /* resolved at load */
+    double share;                  /* of arrivals [1]; shares sum to 1 */
+    ew_token_dist prompt, output;  /* llm */
+    uint32_t steps;                /* image: denoising steps */
+} ew_class_spec;
+
+/* A site whose servers hold GPUs serving one AI model with continuous
+ * batching (models/site/serving.h). */
+typedef struct ew_serving_spec {
+    char device[48];               /* catalogue name */
+    char model[48];                /* catalogue name */
+    uint32_t gpus_per_server;      /* [1] */
+    uint32_t tp;                   /* devices per replica; 0: the fewest that fit */
+    uint32_t max_batch;            /* requests decoding together [1] */
+    uint32_t max_context;          /* longest context a request may reach [tokens] */
+    uint32_t prefill_chunk;        /* chunked prefill tokens per step; 0: off */
+    ew_deployment deployment;      /* resolved at load: device, laws, tp, KV budget */
+    uint32_t replicas_per_server;  /* gpus_per_server / tp */
+} ew_serving_spec;
+
 typedef struct ew_site_spec {
     char name[EW_NAME_MAX];
     uint32_t servers;        /* identical servers [1] */
@@ -47,6 +95,8 @@ typedef struct ew_site_spec {
     double busy_w;           /* draw with every slot serving [W] */
     double sleep_after_s;    /* idle time before switching off [s]; INFINITY: never */
     double wake_s;           /* time from off to ready, drawn at idle power [s] */
+    int serving;             /* 1: a serving site (serve holds its set-up) */
+    ew_serving_spec serve;
 } ew_site_spec;
 
 typedef struct ew_scenario {
@@ -56,6 +106,7 @@ typedef struct ew_scenario {
     uint64_t seed;
     double duration_s;                /* horizon [s]; INFINITY if set by max_arrivals */
     uint64_t max_arrivals;            /* stop after this many arrivals; 0: no limit */
+    int drain;                        /* after max_arrivals, run until every query is done */
     double bin_s;                     /* width of time-series bins [s] */
     double warmup_s;                  /* latency statistics ignore arrivals before [s] */
     ew_arrival_process arrivals;
@@ -64,12 +115,22 @@ typedef struct ew_scenario {
     ew_service_dist service;
     double service_mean_s;            /* mean demand at speed 1 [s] */
     double service_cv;                /* coefficient of variation [1] */
+    ew_class_spec *classes;           /* query classes; one generic class if none given */
+    uint32_t n_classes;
+    char data_dir[512];               /* catalogues: devices.csv, models.csv, ... */
+    ew_device_catalog *devices;       /* loaded when a site serves a model */
+    ew_model_catalog *models;
     char routing[EW_NAME_MAX];        /* routing policy name (models/routing) */
     ew_site_spec *sites;
     uint32_t n_sites;
     char *source_text;                /* the file as read */
     char *effective_text;             /* the scenario after --set, as YAML */
 } ew_scenario;
+
+/* Where catalogues are read from unless a scenario says data_dir: the
+ * EDGEWATT_DATA environment variable, else the data/ folder of the source
+ * tree edgewatt was built from. */
+const char *ew_default_data_dir(void);
 
 /* Reads, overrides (sets[i] = "key.path=value") and checks a scenario.
  * On success *out is owned by the caller (ew_scenario_free). Errors are

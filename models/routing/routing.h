@@ -13,15 +13,17 @@
 typedef struct ew_routing_policy {
     const char *name;      /* value of routing.policy in a scenario */
     const char *summary;   /* one line for --help and messages */
-    /* Builds the policy's state for world w into *state (NULL if it needs
-     * none). Returns 0, or -1 if allocation fails. Optional. */
-    int (*init)(void **state, const ew_world *w);
-    /* The chosen server index (< w->n_servers). */
+    /* Builds the policy's state into *state for choosing among the n
+     * servers listed (indexes into w->servers, in increasing order; the
+     * list outlives the state). Returns 0, or -1 if allocation fails. */
+    int (*init)(void **state, const ew_world *w, const uint32_t *servers, uint32_t n);
+    /* The chosen server index, one of the list given to init. */
     uint32_t (*pick)(void *state, const ew_world *w, gsl_rng *r);
-    /* Told that server i's in_system changed from old_n to its present value.
-     * Optional; called after every change. Returns 0, or -1 if out of memory. */
+    /* Told that server i (one of the list) changed its in_system from old_n
+     * to its present value. Called after every change; NULL for a policy that
+     * does not look at load. Returns 0, or -1 if out of memory. */
     int (*on_count)(void *state, const ew_world *w, uint32_t i, uint32_t old_n);
-    void (*free)(void *state);   /* optional; must accept NULL */
+    void (*free)(void *state);   /* must accept NULL */
 } ew_routing_policy;
 
 /* The policy with this name, or NULL. */

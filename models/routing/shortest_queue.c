@@ -70,11 +70,12 @@ static int grow(jsq *q, uint32_t need)
     return 0;
 }
 
-static int init(void **state, const ew_world *w)
+static int init(void **state, const ew_world *w, const uint32_t *servers, uint32_t n)
 {
     jsq *q = calloc(1, sizeof *q);
     if (!q)
         return -1;
+    /* indexed by server: entries of servers outside the list stay unused */
     q->next = malloc(w->n_servers * sizeof *q->next);
     q->prev = malloc(w->n_servers * sizeof *q->prev);
     q->n_buckets = 1;
@@ -86,15 +87,15 @@ static int init(void **state, const ew_world *w)
     }
     q->head[0] = q->tail[0] = EW_NONE;
     uint32_t most = 0;
-    for (uint32_t i = 0; i < w->n_servers; i++)
-        if (w->servers[i].in_system > most)
-            most = w->servers[i].in_system;
+    for (uint32_t j = 0; j < n; j++)
+        if (w->servers[servers[j]].in_system > most)
+            most = w->servers[servers[j]].in_system;
     if (grow(q, most)) {
         release(q);
         return -1;
     }
-    for (uint32_t i = 0; i < w->n_servers; i++)
-        append_server(q, i, w->servers[i].in_system);
+    for (uint32_t j = 0; j < n; j++)
+        append_server(q, servers[j], w->servers[servers[j]].in_system);
     q->min = 0;
     while (q->min + 1 < q->n_buckets && q->head[q->min] == EW_NONE)
         q->min++;

@@ -38,6 +38,16 @@ static void default_signals(void)
         signal(sigs[k], SIG_DFL);
 }
 
+/* The list 0, 1, ..., n-1: routing among all servers. */
+static const uint32_t *all_ids(uint32_t n)
+{
+    static uint32_t ids[4096];
+    assert_true(n <= 4096);
+    for (uint32_t j = 0; j < n; j++)
+        ids[j] = j;
+    return ids;
+}
+
 /* ---- worlds ---- */
 
 typedef struct test_world {
@@ -141,8 +151,8 @@ static void test_uniform_chi2(void **state)
     const ew_routing_policy *p = ew_routing_find(tw.s->routing);
     assert_ptr_equal(p, &ew_routing_uniform);
     void *st = NULL;
-    if (p->init)
-        assert_int_equal(p->init(&st, &tw.w), 0);
+    assert_non_null(p->init);
+    assert_int_equal(p->init(&st, &tw.w, all_ids(tw.w.n_servers), tw.w.n_servers), 0);
     gsl_rng *r = ew_rng_alloc(20250101, 0, EW_STREAM_ROUTING);
     uint64_t obs[5] = {0};
     for (int k = 0; k < N; k++) {
@@ -159,8 +169,7 @@ static void test_uniform_chi2(void **state)
                  (unsigned long long)obs[0], (unsigned long long)obs[1],
                  (unsigned long long)obs[2], (unsigned long long)obs[3],
                  (unsigned long long)obs[4]);
-    if (p->free)
-        p->free(st);
+    p->free(st);
     gsl_rng_free(r);
     world_free(&tw);
 }
@@ -197,7 +206,7 @@ static void test_weighted_chi2(void **state)
     assert_ptr_equal(p, &ew_routing_weighted);
     void *st = NULL;
     assert_non_null(p->init);
-    assert_int_equal(p->init(&st, &tw.w), 0);
+    assert_int_equal(p->init(&st, &tw.w, all_ids(tw.w.n_servers), tw.w.n_servers), 0);
     gsl_rng *r = ew_rng_alloc(4711, 3, EW_STREAM_ROUTING);
     uint64_t obs[6] = {0}, by_site[3] = {0};
     for (int k = 0; k < N; k++) {
@@ -287,7 +296,7 @@ static void test_shortest_queue_brute_force(void **state)
     const ew_routing_policy *p = ew_routing_find(tw.s->routing);
     assert_ptr_equal(p, &ew_routing_shortest_queue);
     void *st = NULL;
-    assert_int_equal(p->init(&st, w), 0);
+    assert_int_equal(p->init(&st, w, all_ids(w->n_servers), w->n_servers), 0);
     gsl_rng *r = ew_rng_alloc(99, 0, EW_STREAM_ROUTING);
     int64_t reached[50];
     for (int i = 0; i < 50; i++)
@@ -366,7 +375,7 @@ static void test_shortest_queue_initial_counts(void **state)
         w->servers[i].in_system = i < 10 ? digits[i] : 7;
     const ew_routing_policy *p = &ew_routing_shortest_queue;
     void *st = NULL;
-    assert_int_equal(p->init(&st, w), 0);
+    assert_int_equal(p->init(&st, w, all_ids(w->n_servers), w->n_servers), 0);
     assert_int_equal(p->pick(st, w, NULL), 1);
     int64_t reached[50];
     for (int i = 0; i < 50; i++)
@@ -400,7 +409,7 @@ static void test_shortest_queue_large_initial_counts(void **state)
     if (pid == 0) {
         default_signals();
         void *st = NULL;
-        if (ew_routing_shortest_queue.init(&st, w))
+        if (ew_routing_shortest_queue.init(&st, w, all_ids(w->n_servers), w->n_servers))
             _exit(2);
         uint32_t got = ew_routing_shortest_queue.pick(st, w, NULL);
         if (got != 1) {

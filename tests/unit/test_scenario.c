@@ -541,7 +541,7 @@ static void test_unknown_keys(void **state)
         {"name: t\nsitez: []\n", "u.yaml:2:1: sitez: unknown key",
          "name, title, seed, run, workload, routing, sites"},
         {"name: t\nrun: {duration: 1h, bins: 10s}\n", "u.yaml:2:21: run.bins: unknown key",
-         "duration, max_arrivals, bin, warmup"},
+         "duration, max_arrivals, drain, bin, warmup"},
         {"name: t\nrun: {duration: 1h}\n"
          "workload: {arrivals: {rate: 1/s, shape: 2}, service: {distribution: gamma}}\n",
          "u.yaml:3:34: workload.arrivals.shape: unknown key", "process, rate, profile"},
@@ -566,6 +566,19 @@ static void test_unknown_keys(void **state)
          "sites:\n  - name: a\n    servers: 1\n    power: {idle: 1W, busy: 2W}\n"
          "    sleep: {after: 1min, depth: 3}\n",
          "u.yaml:8:26: sites[0].sleep.depth: unknown key", "after, wake"},
+        {"name: t\nrun: {duration: 1h}\n"
+         "workload:\n  arrivals: {rate: 1/s}\n  classes:\n"
+         "    - {name: c, kind: llm, model: llama-3.1-8b, share: 1, temperature: 0.7}\n",
+         "u.yaml:6:59: workload.classes[0].temperature: unknown key",
+         "name, kind, model, share, prompt_tokens, output_tokens, steps"},
+        {"name: t\nrun: {duration: 1h}\n"
+         "workload:\n  arrivals: {rate: 1/s}\n  classes:\n"
+         "    - {name: c, kind: llm, model: llama-3.1-8b, share: 1, prompt_tokens: 10,\n"
+         "       output_tokens: 10}\n"
+         "sites:\n  - name: a\n    servers: 1\n"
+         "    serving: {device: h100-sxm, model: llama-3.1-8b, engine: vllm}\n",
+         "u.yaml:11:54: sites[0].serving.engine: unknown key",
+         "device, model, gpus_per_server, tp, precision, max_batch, max_context, prefill_chunk"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *msg = load_bad("u.yaml", cases[i].text, NULL, 0);

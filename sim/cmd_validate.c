@@ -1,0 +1,177 @@
+/* cmd_validate.c — `edgewatt validate`: predicts the published measurements
+ * in data/validation.csv with the cost model and the catalogues' laws, and
+ * prints predicted against published with the error in percent and the
+ * boundary each figure counts. Nothing is fitted to these rows.
+ *
+ * Predictions (see the header of data/validation.csv):
+ *   j_per_request        prefill(prompt) + output × E_step(B, B·(prompt + output/2)) / B:
+ *                        steady-state serving at batch B, each request charged 1/B
+ *                        of every step it is in, at its mean context;
+ *   j_per_response       prefill(prompt) + E of output − 1 decode steps at batch 1;
+ *   decode_tokens_per_s  output / time of output decode steps at batch 1.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "commands.h"
+#include "ew.h"
+#include "scenario.h"
+#include "../models/device/csvtable.h"
+#include "../models/device/device.h"
+#include "../models/inference/cost.h"
+#include "../models/inference/model.h"
+
+static const char usage[] =
+    "usage: edgewatt validate [--data DIR] [--csv]\n"
+    "  predicts each measurement of DIR/validation.csv and prints the error\n";
+
+typedef struct row_in {
+    char id[64], model[48], device[48], precision[16], metric[32], boundary[64];
+    double gpus, batch, prompt, output, published;
+} row_in;
+
+static double predict(const row_in *in, const ew_deployment *dp)
+{
+    double b = in->batch;
+    if (!strcmp(in->metric, "j_per_request")) {
+        ew_cost pre = ew_cost_prefill(dp, in->prompt, 0);
+        ew_cost step = ew_cost_decode_step(dp, (uint32_t)b, b * (in->prompt + in->output / 2));
+        return pre.energy_j + in->output * step.energy_j / b;
+    }
+    if (!strcmp(in->metric, "j_per_response")) {
+        ew_cost pre = ew_cost_prefill(dp, in->prompt, 0);
+        ew_cost run = ew_cost_decode_steps(dp, 1, in->prompt + 1, (uint64_t)in->output - 1);
+        return pre.energy_j + run.energy_j;
+    }
+    if (!strcmp(in->metric, "decode_tokens_per_s")) {
+        ew_cost run = ew_cost_decode_steps(dp, 1, in->prompt, (uint64_t)in->output);
+        return in->output / run.time_s;
+    }
+    return NAN;
+}
+
+int ew_cmd_validate(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"csv", no_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *data = ew_default_data_dir();
+    int csv = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'd')
+            data = optarg;
+        else if (c == 'c')
+            csv = 1;
+        else {
+            fputs(usage, c == 'h' ? stdout : stderr);
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    if (optind != argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    ew_error err = {0};
+    ew_csv_table *t = NULL;
+    ew_device_catalog *dc = NULL;
+    ew_model_catalog *mc = NULL;
+    char path[600];
+    static const char *const cols[] = {"id", "model", "device", "gpus", "precision", "batch",
+                                       "prompt_tokens", "output_tokens", "metric", "published",
+                                       "boundary"};
+    int ix[11];
+    snprintf(path, sizeof path, "%s/validation.csv", data);
+    int rc = ew_csv_table_read(path, &t, &err);
+    if (rc == EW_OK)
+        rc = ew_csv_require(t, cols, 11, ix, &err);
+    snprintf(path, sizeof path, "%s/devices.csv", data);
+    if (rc == EW_OK)
+        rc = ew_device_catalog_load(path, &dc, &err);
+    snprintf(path, sizeof path, "%s/models.csv", data);
+    if (rc == EW_OK)
+        rc = ew_model_catalog_load(path, &mc, &err);
+    double *abs_err = t ? calloc(t->nrows + 1, sizeof *abs_err) : NULL;
+    size_t n_err = 0;
+    if (rc == EW_OK && !abs_err)
+        rc = ew_error_set(&err, EW_ENOMEM, "out of memory");
+    if (rc == EW_OK) {
+        if (csv)
+            puts("id,device,gpus,model,precision,batch,metric,published,predicted,error_pct,"
+                 "boundary,laws");
+        else
+            printf("%-20s %-14s %-13s %-5s %5s %-19s %10s %10s %8s  %s\n", "id", "device",
+                   "model", "prec", "batch", "metric", "published", "predicted", "error",
+                   "published boundary (edgewatt: GPU only)");
+    }
+    for (size_t r = 0; rc == EW_OK && r < t->nrows; r++) {
+        row_in in;
+        if ((rc = ew_csv_string(t, r, ix[0], 0, in.id, sizeof in.id, &err)) ||
+            (rc = ew_csv_string(t, r, ix[1], 0, in.model, sizeof in.model, &err)) ||
+            (rc = ew_csv_string(t, r, ix[2], 0, in.device, sizeof in.device, &err)) ||
+            (rc = ew_csv_number(t, r, ix[3], 0, 0, 1, "a number of GPUs >= 1", &in.gpus, &err)) ||
+            (rc = ew_csv_string(t, r, ix[4], 0, in.precision, sizeof in.precision, &err)) ||
+            (rc = ew_csv_number(t, r, ix[5], 0, 0, 1, "a batch >= 1", &in.batch, &err)) ||
+            (rc = ew_csv_number(t, r, ix[6], 0, 0, 1, "tokens >= 1", &in.prompt, &err)) ||
+            (rc = ew_csv_number(t, r, ix[7], 0, 0, 2, "tokens >= 2", &in.output, &err)) ||
+            (rc = ew_csv_string(t, r, ix[8], 0, in.metric, sizeof in.metric, &err)) ||
+            (rc = ew_csv_number(t, r, ix[9], 0, 0, 0, "a number >= 0", &in.published, &err)) ||
+            (rc = ew_csv_string(t, r, ix[10], 1, in.boundary, sizeof in.boundary, &err)))
+            break;
+        const ew_device *d = ew_device_find(dc, in.device);
+        const ew_ai_model *m = ew_model_find(mc, in.model);
+        ew_precision p;
+        ew_device_laws laws;
+        ew_deployment dp;
+        ew_error why = {0};
+        const char *skip = NULL;
+        if (!d)
+            skip = "device not in the catalogue";
+        else if (!m)
+            skip = "model not in the catalogue";
+        else if (ew_precision_parse(in.precision, &p))
+            skip = "unknown precision";
+        else if (ew_device_laws_get(d, data, &laws, &why) ||
+                 ew_deploy(m, d, &laws, p, (uint32_t)in.gpus, 1,
+                           (uint32_t)(in.prompt + in.output), &dp, &why))
+            skip = why.msg;
+        double pred = skip ? NAN : predict(&in, &dp);
+        if (!skip && isnan(pred))
+            skip = "unknown metric";
+        double e = skip ? NAN : 100.0 * (pred - in.published) / in.published;
+        if (!skip)
+            abs_err[n_err++] = fabs(e);
+        if (csv)
+            printf("%s,%s,%.0f,%s,%s,%.0f,%s,%.6g,%.6g,%.3g,\"%s\",\"%s\"\n", in.id, in.device,
+                   in.gpus, in.model, in.precision, in.batch, in.metric, in.published, pred, e,
+                   in.boundary, skip ? skip : dp.laws.origin);
+        else if (skip)
+            printf("%-20s skipped: %s\n", in.id, skip);
+        else
+            printf("%-20s %.0fx%-12s %-13s %-5s %5.0f %-19s %10.4g %10.4g %+7.1f%%  %s\n", in.id,
+                   in.gpus, in.device, in.model, in.precision, in.batch, in.metric, in.published,
+                   pred, e, in.boundary);
+    }
+    if (rc == EW_OK && !csv && n_err) {
+        gsl_sort(abs_err, 1, n_err);
+        printf("\n%zu predictions: median absolute error %.1f%%, worst %.1f%%. Laws: the "
+               "datasheet defaults of data/device_defaults.csv unless a device has a "
+               "calibration file (--csv shows which). Assumptions per row: data/validation.csv.\n",
+               n_err, gsl_stats_median_from_sorted_data(abs_err, 1, n_err), abs_err[n_err - 1]);
+    }
+    free(abs_err);
+    ew_csv_table_free(t);
+    ew_device_catalog_free(dc);
+    ew_model_catalog_free(mc);
+    if (rc) {
+        fprintf(stderr, "edgewatt: %s\n", err.msg);
+        return ew_exit_code(rc);
+    }
+    return 0;
+}

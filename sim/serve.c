@@ -1,0 +1,395 @@
+/* serve.c — serving sites: GPU replicas of one AI model with continuous
+ * batching, in the manner of vLLM (W. Kwon et al., "Efficient Memory
+ * Management for Large Language Model Serving with PagedAttention", SOSP
+ * 2023).
+ *
+ * A replica holds a FIFO of waiting requests and a running batch of at most
+ * max_batch. At every step boundary it admits waiting requests, first come
+ * first served, while their KV cache (prompt and output so far) fits the
+ * budget left after the weights; admitted requests are prefilled in one
+ * phase during which decoding pauses (no chunked prefill), and the prefill
+ * yields each one's first token. Then the batch decodes one token per
+ * request per step. A decode run is not simulated step by step: it is
+ * planned to the next change of its composition (the first completion, or
+ * the step at which the KV cache would overflow) and its time and energy
+ * come in closed form from models/inference/cost.h. An arrival during a run
+ * cuts it at the next step boundary so that the newcomer is admitted there.
+ * When the KV cache is full the newest running request is preempted: its
+ * cache is dropped and it goes back to the head of the queue, to be
+ * prefilled again over its prompt and the output it had (vLLM's
+ * recomputation). Image models run one request at a time, steps × the cost
+ * of a denoising step.
+ *
+ * Energy attribution (documented rule): a prefill phase's energy is charged
+ * to each request prefilled by its own prefill cost; a decode run's energy
+ * is shared equally among the requests in it (each made the same number of
+ * tokens); idle replica time, at idle power, is charged to no query and
+ * reported apart. Energy is spread evenly over each phase's duration in the
+ * power time series (exact per phase, flat within it).
+ */
+#include "run_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum phase { IDLE, PREFILL, DECODE, IMAGE };
+
+struct replica {
+    const ew_deployment *dp;
+    const ew_serving_spec *sv;
+    uint32_t server;        /* world index */
+    uint32_t site;
+    enum phase phase;
+    uint32_t gen;           /* bumped when the pending event is replaced */
+    double t0_s;            /* start of the phase, or of idleness [s] */
+    double t_end_s;         /* time of the pending event [s] */
+    uint64_t k;             /* decode: steps planned up to t_end */
+    uint32_t batch;         /* decode: requests in the run */
+    double ctx0;            /* decode: sum of contexts at the first step [tokens] */
+    double phase_energy_j;  /* prefill and image phases [J] */
+    uint32_t *running;      /* query ids */
+    uint32_t n_running;
+    uint32_t wait_head, wait_tail;
+    double kv_used;         /* tokens of KV cache held */
+    int image;              /* serves a diffusion model */
+};
+
+static int schedule_phase_end(run *R, replica *rp, double t_end)
+{
+    rp->gen++;
+    rp->t_end_s = t_end;
+    return ew_engine_schedule(&R->eng, t_end, EV_REPLICA, rp->server, rp->gen);
+}
+
+/* Charges energy spent over [t0, t1] to the replica, its server and site. */
+static int charge(run *R, replica *rp, double t0, double t1, double energy_j, int idle)
+{
+    site_acc *a = &R->sites[rp->site];
+    R->w.servers[rp->server].energy_j += energy_j;
+    if (idle)
+        a->idle_energy_j += energy_j;
+    else {
+        a->busy_s += t1 - t0;
+        R->w.servers[rp->server].busy_slot_s += t1 - t0;
+    }
+    return run_spread_energy(R, rp->site, t0, t1, energy_j);
+}
+
+static double idle_power_w(const replica *rp)
+{
+    return rp->dp->laws.idle_w * rp->dp->tp;
+}
+
+static void complete(run *R, replica *rp, uint32_t id, double now)
+{
+    query *q = &R->q[id];
+    const query_llm *ql = &R->ql[id];
+    site_acc *a = &R->sites[rp->site];
+    ew_server *sv = &R->w.servers[rp->server];
+    if (q->arrival_s >= R->s->warmup_s) {
+        double ttft = q->first_token_s - q->arrival_s;
+        ew_hist_add(&a->ttft_hist, ttft);
+        a->ttft_sum_s += ttft;
+        a->n_ttft++;
+        if (ql->output > 1) {
+            double tpot = (now - q->first_token_s) / (ql->output - 1);
+            ew_hist_add(&a->tpot_hist, tpot);
+            a->tpot_sum_s += tpot;
+            a->n_tpot++;
+        }
+        a->output_tokens += ql->output;
+        a->query_energy_j += ql->energy_j;
+    }
+    run_record_sojourn(R, a, q->arrival_s, now);
+    run_record_query(R, id, rp->site, now);
+    uint32_t old_n = sv->in_system--;
+    a->in_system--;
+    sv->completions++;
+    a->completions++;
+    R->n_done++;
+    run_count_changed(R, rp->server, old_n);
+    run_query_release(R, id);
+}
+
+/* Removes the requests that have all their tokens from the running set. */
+static void retire_finished(run *R, replica *rp, double now)
+{
+    uint32_t kept = 0;
+    for (uint32_t j = 0; j < rp->n_running; j++) {
+        uint32_t id = rp->running[j];
+        const query_llm *ql = &R->ql[id];
+        if (ql->generated >= ql->output) {
+            rp->kv_used -= (double)ql->prompt + ql->generated;
+            complete(R, rp, id, now);
+        } else {
+            rp->running[kept++] = id;
+        }
+    }
+    rp->n_running = kept;
+}
+
+/* Ends the phase in progress at `now`, which is its planned end. */
+static int finish_phase(run *R, replica *rp, double now)
+{
+    switch (rp->phase) {
+    case DECODE: {
+        ew_cost c = ew_cost_decode_steps(rp->dp, rp->batch, rp->ctx0, rp->k);
+        double share = c.energy_j / rp->batch;
+        for (uint32_t j = 0; j < rp->n_running; j++) {
+            query_llm *ql = &R->ql[rp->running[j]];
+            ql->generated += (uint32_t)rp->k;
+            ql->energy_j += share;
+        }
+        rp->kv_used += (double)rp->batch * (double)rp->k;
+        if (charge(R, rp, rp->t0_s, now, c.energy_j, 0))
+            return EW_ENOMEM;
+        break;
+    }
+    case PREFILL:
+        for (uint32_t j = 0; j < rp->n_running; j++) {
+            query *q = &R->q[rp->running[j]];
+            query_llm *ql = &R->ql[rp->running[j]];
+            if (!q->prefilling)
+                continue;
+            q->prefilling = 0;
+            ql->energy_j += ew_cost_prefill(rp->dp, (double)ql->prompt + ql->generated, 0).energy_j;
+            ql->generated++;   /* the prefill yields the next token */
+            rp->kv_used += 1.0;
+            if (isnan(q->first_token_s))
+                q->first_token_s = now;
+        }
+        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
+            return EW_ENOMEM;
+        break;
+    case IMAGE: {
+        query *q = &R->q[rp->running[0]];
+        query_llm *ql = &R->ql[rp->running[0]];
+        ql->energy_j += rp->phase_energy_j;
+        ql->generated = ql->output;
+        q->first_token_s = now;
+        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
+            return EW_ENOMEM;
+        break;
+    }
+    case IDLE:
+        if (charge(R, rp, rp->t0_s, now, idle_power_w(rp) * (now - rp->t0_s), 1))
+            return EW_ENOMEM;
+        break;
+    }
+    retire_finished(R, rp, now);
+    return EW_OK;
+}
+
+static uint32_t wait_pop(run *R, replica *rp)
+{
+    uint32_t id = rp->wait_head;
+    rp->wait_head = R->q[id].next;
+    if (rp->wait_head == EW_NONE)
+        rp->wait_tail = EW_NONE;
+    R->q[id].next = EW_NONE;
+    return id;
+}
+
+static void wait_push_front(run *R, replica *rp, uint32_t id)
+{
+    R->q[id].next = rp->wait_head;
+    rp->wait_head = id;
+    if (rp->wait_tail == EW_NONE)
+        rp->wait_tail = id;
+}
+
+/* Chooses and schedules what the replica does next, from `now`. */
+static int start_next(run *R, replica *rp, double now)
+{
+    rp->t0_s = now;
+    if (rp->image) {
+        if (rp->wait_head == EW_NONE) {
+            rp->phase = IDLE;
+            return EW_OK;
+        }
+        uint32_t id = wait_pop(R, rp);
+        rp->running[0] = id;
+        rp->n_running = 1;
+        ew_cost c = ew_cost_diffusion(rp->dp, R->s->classes[R->q[id].cls].steps, 1);
+        rp->phase = IMAGE;
+        rp->phase_energy_j = c.energy_j;
+        return schedule_phase_end(R, rp, now + c.time_s);
+    }
+    double budget = rp->dp->kv_budget_tokens;
+    /* admit, first come first served, what fits the batch and the KV cache */
+    double prefill_s = 0.0, prefill_j = 0.0;
+    while (rp->wait_head != EW_NONE && rp->n_running < rp->sv->max_batch) {
+        query *q = &R->q[rp->wait_head];
+        const query_llm *ql = &R->ql[rp->wait_head];
+        double need = (double)ql->prompt + ql->generated + 1.0;
+        if (rp->kv_used + need > budget)
+            break;
+        uint32_t id = wait_pop(R, rp);
+        /* a preempted request is prefilled again over its prompt and the
+         * output it had (recomputation) */
+        q->prefilling = 1;
+        rp->kv_used += (double)ql->prompt + ql->generated;
+        rp->running[rp->n_running++] = id;
+        ew_cost c = ew_cost_prefill(rp->dp, (double)ql->prompt + ql->generated, 0);
+        prefill_s += c.time_s;
+        prefill_j += c.energy_j;
+    }
+    if (prefill_s > 0.0) {
+        rp->phase = PREFILL;
+        rp->phase_energy_j = prefill_j;
+        return schedule_phase_end(R, rp, now + prefill_s);
+    }
+    while (rp->n_running > 0) {
+        uint32_t b = rp->n_running;
+        uint64_t k_done = UINT64_MAX;
+        double ctx = 0.0;
+        for (uint32_t j = 0; j < b; j++) {
+            const query_llm *ql = &R->ql[rp->running[j]];
+            uint64_t left = ql->output - ql->generated;
+            if (left < k_done)
+                k_done = left;
+            ctx += (double)ql->prompt + ql->generated;
+        }
+        /* each step writes one token per request into the KV cache */
+        double room = floor((budget - rp->kv_used) / b);
+        if (room >= 1.0) {
+            rp->phase = DECODE;
+            rp->batch = b;
+            rp->ctx0 = ctx;
+            rp->k = room < (double)k_done ? (uint64_t)room : k_done;
+            ew_cost c = ew_cost_decode_steps(rp->dp, b, ctx, rp->k);
+            return schedule_phase_end(R, rp, now + c.time_s);
+        }
+        /* the cache is full: preempt the newest request (recomputed later) */
+        uint32_t id = rp->running[--rp->n_running];
+        const query_llm *ql = &R->ql[id];
+        rp->kv_used -= (double)ql->prompt + ql->generated;
+        wait_push_front(R, rp, id);
+        R->sites[rp->site].preemptions++;
+        if (rp->n_running == 0)
+            return start_next(R, rp, now);   /* it now runs alone */
+    }
+    rp->phase = IDLE;
+    return EW_OK;
+}
+
+int serve_arrive(run *R, uint32_t i, uint32_t id, double now)
+{
+    replica *rp = &R->replicas[R->replica_of[i]];
+    ew_server *sv = &R->w.servers[i];
+    site_acc *a = &R->sites[rp->site];
+    if (run_touch(R, i, now))
+        return EW_ENOMEM;
+    uint32_t old_n = sv->in_system++;
+    a->in_system++;
+    sv->arrivals++;
+    a->arrivals++;
+    int rc = run_count_changed(R, i, old_n);
+    if (rc)
+        return rc;
+    if (rp->wait_tail == EW_NONE)
+        rp->wait_head = id;
+    else
+        R->q[rp->wait_tail].next = id;
+    rp->wait_tail = id;
+    if (rp->phase == IDLE) {
+        if ((rc = finish_phase(R, rp, now)))
+            return rc;
+        return start_next(R, rp, now);
+    }
+    if (rp->phase == DECODE && !rp->image) {
+        /* cut the run at the next step boundary, where the newcomer is admitted */
+        uint64_t done = ew_decode_steps_within(rp->dp, rp->batch, rp->ctx0, rp->k, now - rp->t0_s);
+        if (done + 1 < rp->k) {
+            rp->k = done + 1;
+            double t = rp->t0_s + ew_cost_decode_steps(rp->dp, rp->batch, rp->ctx0, rp->k).time_s;
+            return schedule_phase_end(R, rp, t);
+        }
+    }
+    return EW_OK;
+}
+
+int serve_on_event(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    run *R = ctx;
+    replica *rp = &R->replicas[R->replica_of[ev->target]];
+    if (ev->arg != rp->gen)
+        return EW_OK;   /* replaced by an earlier boundary */
+    if (run_touch(R, ev->target, e->now_s))
+        return EW_ENOMEM;
+    int rc = finish_phase(R, rp, e->now_s);
+    if (!rc)
+        rc = start_next(R, rp, e->now_s);
+    return rc ? rc : run_drained(R);
+}
+
+int serve_finish(run *R, double T)
+{
+    for (uint32_t r = 0; r < R->n_replicas; r++) {
+        replica *rp = &R->replicas[r];
+        double energy;
+        int idle = rp->phase == IDLE;
+        if (idle) {
+            energy = idle_power_w(rp) * (T - rp->t0_s);
+        } else {
+            /* the phase in progress, pro rata of its time */
+            double full = rp->phase == DECODE
+                              ? ew_cost_decode_steps(rp->dp, rp->batch, rp->ctx0, rp->k).energy_j
+                              : rp->phase_energy_j;
+            double span = rp->t_end_s - rp->t0_s;
+            energy = span > 0.0 ? full * (T - rp->t0_s) / span : 0.0;
+        }
+        if (charge(R, rp, rp->t0_s, T, energy, idle))
+            return EW_ENOMEM;
+    }
+    return EW_OK;
+}
+
+int serve_init(run *R)
+{
+    const ew_scenario *s = R->s;
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < s->n_sites; k++)
+        if (s->sites[k].serving)
+            n += R->site_first[k + 1] - R->site_first[k];
+    if (n == 0)
+        return EW_OK;
+    R->replicas = calloc(n, sizeof *R->replicas);
+    R->replica_of = malloc(R->w.n_servers * sizeof *R->replica_of);
+    if (!R->replicas || !R->replica_of)
+        return EW_ENOMEM;
+    for (uint32_t i = 0; i < R->w.n_servers; i++)
+        R->replica_of[i] = EW_NONE;
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        const ew_site_spec *sp = &s->sites[k];
+        if (!sp->serving)
+            continue;
+        for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++) {
+            replica *rp = &R->replicas[R->n_replicas];
+            rp->dp = &sp->serve.deployment;
+            rp->sv = &sp->serve;
+            rp->server = i;
+            rp->site = k;
+            rp->phase = IDLE;
+            rp->wait_head = rp->wait_tail = EW_NONE;
+            rp->image = sp->serve.deployment.model->kind == EW_MODEL_DIFFUSION;
+            rp->running = malloc((rp->image ? 1 : sp->serve.max_batch) * sizeof *rp->running);
+            if (!rp->running)
+                return EW_ENOMEM;
+            R->replica_of[i] = R->n_replicas++;
+        }
+    }
+    return EW_OK;
+}
+
+void serve_free(run *R)
+{
+    for (uint32_t r = 0; r < R->n_replicas; r++)
+        free(R->replicas[r].running);
+    free(R->replicas);
+    free(R->replica_of);
+    R->replicas = NULL;
+    R->replica_of = NULL;
+    R->n_replicas = 0;
+}
