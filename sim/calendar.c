@@ -263,9 +263,9 @@ int ew_calendar_push(ew_calendar *c, double t_s, uint32_t kind, uint32_t target,
     return maybe_rebuild(c);
 }
 
-const ew_event *ew_calendar_peek(ew_calendar *c)
+const ew_event *ew_calendar_peek_slow_(ew_calendar *c)
 {
-    if (c->n == 0 && (c->n_far == 0 || refill(c) || c->n == 0))
+    if (c->n_far == 0 || refill(c) || c->n == 0)
         return NULL;
     return &c->heap[0];
 }

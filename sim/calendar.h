@@ -66,9 +66,15 @@ size_t ew_calendar_size(const ew_calendar *c);
 /* Schedules an event; returns 0, or -1 if out of memory. */
 int ew_calendar_push(ew_calendar *c, double t_s, uint32_t kind, uint32_t target,
                      uint32_t arg);
+/* Internal to ew_calendar_peek: refills the heap from the buckets. */
+const ew_event *ew_calendar_peek_slow_(ew_calendar *c);
+
 /* The earliest event, left in place, or NULL when empty. Valid until the
- * next call that changes the calendar. */
-const ew_event *ew_calendar_peek(ew_calendar *c);
+ * next call that changes the calendar. (Inline: called for every event.) */
+static inline const ew_event *ew_calendar_peek(ew_calendar *c)
+{
+    return c->n ? &c->heap[0] : ew_calendar_peek_slow_(c);
+}
 /* Removes the earliest event into *out; returns 0, or -1 if empty. */
 int ew_calendar_pop(ew_calendar *c, ew_event *out);
 /* Removes the earliest event (which peek returned) and schedules a new one:

@@ -317,7 +317,7 @@ static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
     if (cl->kind == EW_CLASS_GENERIC) {   /* query_llm unused: left as it is */
         q->demand_s = ew_service_draw(&R->service, R->rng[EW_STREAM_SERVICE]);
     } else {
-        *ql = (query_llm){0.0, 0, 1, 0};
+        *ql = (query_llm){0.0, 0, 1, 0, 0};
         q->first_token_s = NAN;
         if (cl->kind == EW_CLASS_LLM) {
             ql->prompt = draw_tokens(&cl->prompt, R->rng[EW_STREAM_TOKENS]);

@@ -42,6 +42,7 @@ typedef struct query_llm {
     uint32_t prompt;        /* prompt tokens */
     uint32_t output;        /* output tokens wanted (1 for an image) */
     uint32_t generated;     /* output tokens so far */
+    uint32_t prefilled;     /* chunked prefill: tokens of the current prefill done */
 } query_llm;
 
 typedef struct site_acc {

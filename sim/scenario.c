@@ -570,10 +570,25 @@ static int load_sites(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *e
 
 /* Every class must have somewhere to go, and every request of it must fit
  * the context of every site that serves its model. */
+/* The node of workload.classes[c] (for messages), or the root. */
+static yaml_node_t *class_node(ew_yaml *y, uint32_t c)
+{
+    ew_ymap top, w;
+    yaml_node_t *root = ew_yaml_root(y);
+    if (ew_ymap_open(&top, y, root, "", top_keys, NULL) ||
+        ew_ymap_open(&w, y, ew_ymap_get(&top, "workload"), "workload", workload_keys, NULL))
+        return root;
+    yaml_node_t *list = ew_ymap_get(&w, "classes");
+    if (!list || list->type != YAML_SEQUENCE_NODE ||
+        (long)c >= list->data.sequence.items.top - list->data.sequence.items.start)
+        return root;
+    return ew_yaml_node(y, list->data.sequence.items.start[c]);
+}
+
 static int check_classes_served(ew_scenario *s, ew_yaml *y, ew_error *err)
 {
-    yaml_node_t *root = ew_yaml_root(y);
     for (uint32_t c = 0; c < s->n_classes; c++) {
+        yaml_node_t *root = class_node(y, c);
         const ew_class_spec *cl = &s->classes[c];
         char path[64];
         snprintf(path, sizeof path, "workload.classes[%u]", c);
@@ -593,7 +608,7 @@ static int check_classes_served(ew_scenario *s, ew_yaml *y, ew_error *err)
                                     site->name);
         }
         if (!served)
-            return ew_yaml_fail(y, root, path, err, "no site serves %s",
+            return ew_yaml_fail(y, class_node(y, c), path, err, "no site serves %s",
                                 cl->kind == EW_CLASS_GENERIC ? "generic queries (a site without serving:)"
                                                               : cl->model);
     }

@@ -7,8 +7,11 @@
  * max_batch. At every step boundary it admits waiting requests, first come
  * first served, while their KV cache (prompt and output so far) fits the
  * budget left after the weights; admitted requests are prefilled in one
- * phase during which decoding pauses (no chunked prefill), and the prefill
- * yields each one's first token. Then the batch decodes one token per
+ * phase during which decoding pauses, and the prefill yields each one's
+ * first token. With prefill_chunk = C > 0 (chunked prefill, Sarathi-Serve,
+ * Agrawal et al., OSDI 2024), decoding does not pause: each step decodes the
+ * batch and prefills up to C tokens of the oldest request still in prefill,
+ * one event per such step. Then the batch decodes one token per
  * request per step. A decode run is not simulated step by step: it is
  * planned to the next change of its composition (the first completion, or
  * the step at which the KV cache would overflow) and its time and energy
@@ -23,7 +26,9 @@
  * Energy attribution (documented rule): a prefill phase's energy is charged
  * to each request prefilled by its own prefill cost; a decode run's energy
  * is shared equally among the requests in it (each made the same number of
- * tokens); idle replica time, at idle power, is charged to no query and
+ * tokens); a mixed step's energy is shared per token processed (one per
+ * decoding request, the chunk's tokens to the request in prefill); idle
+ * replica time, at idle power, is charged to no query and
  * reported apart. Energy is spread evenly over each phase's duration in the
  * power time series (exact per phase, flat within it).
  */
@@ -33,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum phase { IDLE, PREFILL, DECODE, IMAGE };
+enum phase { IDLE, PREFILL, DECODE, IMAGE, MIXED };
 
 struct replica {
     const ew_deployment *dp;
@@ -47,7 +52,9 @@ struct replica {
     uint64_t k;             /* decode: steps planned up to t_end */
     uint32_t batch;         /* decode: requests in the run */
     double ctx0;            /* decode: sum of contexts at the first step [tokens] */
-    double phase_energy_j;  /* prefill and image phases [J] */
+    double phase_energy_j;  /* prefill, image and mixed phases [J] */
+    uint32_t chunk_id;      /* mixed: the request whose prompt is in the step */
+    double chunk;           /* mixed: its tokens in the step */
     uint32_t *running;      /* query ids */
     uint32_t n_running;
     uint32_t wait_head, wait_tail;
@@ -172,6 +179,31 @@ static int finish_phase(run *R, replica *rp, double now)
             return EW_ENOMEM;
         break;
     }
+    case MIXED: {
+        double per_token = rp->phase_energy_j / (rp->batch + rp->chunk);
+        for (uint32_t j = 0; j < rp->n_running; j++) {
+            uint32_t id = rp->running[j];
+            if (R->q[id].prefilling)
+                continue;
+            R->ql[id].generated++;
+            R->ql[id].energy_j += per_token;
+        }
+        rp->kv_used += rp->batch;
+        query *q = &R->q[rp->chunk_id];
+        query_llm *ql = &R->ql[rp->chunk_id];
+        ql->energy_j += per_token * rp->chunk;
+        ql->prefilled += (uint32_t)rp->chunk;
+        if (ql->prefilled == ql->prompt + ql->generated) {
+            q->prefilling = 0;
+            ql->generated++;   /* the prefill yields the next token */
+            rp->kv_used += 1.0;
+            if (isnan(q->first_token_s))
+                q->first_token_s = now;
+        }
+        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
+            return EW_ENOMEM;
+        break;
+    }
     case IDLE:
         if (charge(R, rp, rp->t0_s, now, idle_power_w(rp) * (now - rp->t0_s), 1))
             return EW_ENOMEM;
@@ -229,8 +261,11 @@ static int start_next(run *R, replica *rp, double now)
         /* a preempted request is prefilled again over its prompt and the
          * output it had (recomputation) */
         q->prefilling = 1;
+        R->ql[id].prefilled = 0;
         rp->kv_used += (double)ql->prompt + ql->generated;
         rp->running[rp->n_running++] = id;
+        if (rp->sv->prefill_chunk)
+            continue;   /* prefilled chunk by chunk, alongside decoding */
         ew_cost c = ew_cost_prefill(rp->dp, (double)ql->prompt + ql->generated, 0);
         prefill_s += c.time_s;
         prefill_j += c.energy_j;
@@ -241,18 +276,36 @@ static int start_next(run *R, replica *rp, double now)
         return schedule_phase_end(R, rp, now + prefill_s);
     }
     while (rp->n_running > 0) {
-        uint32_t b = rp->n_running;
+        uint32_t b = 0, chunk_id = EW_NONE;
         uint64_t k_done = UINT64_MAX;
         double ctx = 0.0;
-        for (uint32_t j = 0; j < b; j++) {
-            const query_llm *ql = &R->ql[rp->running[j]];
+        for (uint32_t j = 0; j < rp->n_running; j++) {
+            uint32_t id = rp->running[j];
+            const query_llm *ql = &R->ql[id];
+            if (R->q[id].prefilling) {   /* chunked prefill: oldest first */
+                if (chunk_id == EW_NONE)
+                    chunk_id = id;
+                continue;
+            }
             uint64_t left = ql->output - ql->generated;
             if (left < k_done)
                 k_done = left;
             ctx += (double)ql->prompt + ql->generated;
+            b++;
         }
-        /* each step writes one token per request into the KV cache */
-        double room = floor((budget - rp->kv_used) / b);
+        /* each step writes one token per decoding request into the KV cache */
+        double room = b ? floor((budget - rp->kv_used) / b) : INFINITY;
+        if (room >= 1.0 && chunk_id != EW_NONE) {
+            const query_llm *ql = &R->ql[chunk_id];
+            double left = (double)ql->prompt + ql->generated - ql->prefilled;
+            rp->phase = MIXED;
+            rp->batch = b;
+            rp->chunk_id = chunk_id;
+            rp->chunk = fmin(left, (double)rp->sv->prefill_chunk);
+            ew_cost c = ew_cost_mixed_step(rp->dp, b, ctx, rp->chunk, ql->prefilled);
+            rp->phase_energy_j = c.energy_j;
+            return schedule_phase_end(R, rp, now + c.time_s);
+        }
         if (room >= 1.0) {
             rp->phase = DECODE;
             rp->batch = b;

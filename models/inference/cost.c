@@ -184,6 +184,26 @@ ew_cost ew_cost_prefill(const ew_deployment *dp, double tokens, double context)
     return step_cost(dp, flops, bytes, fixed);
 }
 
+ew_cost ew_cost_mixed_step(const ew_deployment *dp, uint32_t batch, double sum_context,
+                           double chunk, double chunk_context)
+{
+    if (!(chunk > 0.0))
+        return ew_cost_decode_step(dp, batch, sum_context);
+    if (batch == 0)
+        return ew_cost_prefill(dp, chunk, chunk_context);
+    /* the sum of both parts' FLOPs and bytes, but one weight read, one
+     * overhead and one all-reduce for all the step's tokens */
+    const ew_ai_model *m = dp->model;
+    double B = (double)batch, L = (double)m->layers, d = (double)m->hidden;
+    double kv = dp->kv_bytes_per_token, tokens = B + chunk;
+    double pairs = (sum_context + B) + chunk * chunk_context + chunk * (chunk + 1.0) / 2.0;
+    double flops = 2.0 * m->active_params * tokens + 4.0 * L * d * pairs;
+    double bytes = weights_read(dp, tokens) + kv * (sum_context + B) +
+                   kv * (chunk_context + chunk) + 2.0 * act_bytes(dp) * d * L * tokens;
+    double fixed = dp->laws.step_overhead_s + allreduce_s(dp, tokens);
+    return step_cost(dp, flops, bytes, fixed);
+}
+
 /* Decode step j (0-based) of a batch whose contexts sum to s0 at j = 0:
  * FLOPs f0 + f1·j and bytes y0 + y1·j, with f1 = 4·L·d·B and y1 = kv·B. */
 typedef struct decode_lines {

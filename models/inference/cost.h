@@ -57,6 +57,14 @@ int ew_deploy(const ew_ai_model *m, const ew_device *d, const ew_device_laws *la
 ew_cost ew_cost_prefill(const ew_deployment *dp, double tokens, double context);
 /* One decode step of `batch` requests whose contexts sum to sum_context. */
 ew_cost ew_cost_decode_step(const ew_deployment *dp, uint32_t batch, double sum_context);
+/* One step that decodes `batch` requests (contexts summing to sum_context)
+ * and prefills `chunk` tokens of another request whose context already holds
+ * chunk_context tokens, in one forward pass: the weights are read once
+ * (chunked prefill, A. Agrawal et al., "Taming throughput-latency tradeoff
+ * in LLM inference with Sarathi-Serve", OSDI 2024). With chunk = 0 it is
+ * ew_cost_decode_step; with batch = 0 it is ew_cost_prefill. */
+ew_cost ew_cost_mixed_step(const ew_deployment *dp, uint32_t batch, double sum_context,
+                           double chunk, double chunk_context);
 /* k consecutive decode steps of the same batch, the contexts growing by one
  * token per request per step (sum_context at the first step): the exact sum
  * of ew_cost_decode_step over the k steps, in closed form. */

@@ -1,4 +1,5 @@
-/* bench.c — `make bench`: speed and memory of the engine. Each case runs in
+/* bench.c — `make bench`: speed and memory of the engine, and of serving
+ * sites (the H100 chat scenario). Each case runs in
  * a child process of its own so that its peak memory (ru_maxrss) is its
  * own; the same scenario at 10^6 and 10^7 arrivals shows whether memory
  * grows with queries served (it must not). */
@@ -56,5 +57,9 @@ int main(void)
     rc |= bench_case("engine 10k servers, 10^6 arrivals", path, small, 1);
     rc |= bench_case("engine 10k servers, 10^7 arrivals", path, NULL, 0);
     rc |= bench_case("  same, shortest_queue routing", path, jsq, 1);
+    /* serving: continuous batching on GPU replicas (queries/s of wall time
+     * and events per query are the figures to watch) */
+    const char *chat[] = {"run.max_arrivals=1000000"};
+    rc |= bench_case("chat: 10^6 queries, 16 H100s", "scenarios/dc-h100-chat.yaml", chat, 1);
     return rc ? 1 : 0;
 }

@@ -152,6 +152,61 @@ static void test_drained_conservation(void **state)
     ew_scenario_free(s);
 }
 
+/* Chunked prefill of 713 tokens in chunks of 256 on an otherwise idle
+ * replica: three steps of 256, 256 and 201 tokens attending to 0, 256 and
+ * 512 earlier tokens, each exactly a prefill of that chunk, then the 288
+ * decode steps as before. */
+static void test_chunked_single_exact(void **state)
+{
+    (void)state;
+    ew_scenario *s = load(single_text);
+    s->sites[0].serve.prefill_chunk = 256;
+    const ew_deployment *dp = &s->sites[0].serve.deployment;
+    ew_cost c1 = ew_cost_prefill(dp, 256, 0), c2 = ew_cost_prefill(dp, 256, 256),
+            c3 = ew_cost_prefill(dp, 201, 512);
+    double ttft = c1.time_s + c2.time_s + c3.time_s, t = ttft;
+    double e = c1.energy_j + c2.energy_j + c3.energy_j;
+    for (int j = 0; j < 288; j++) {
+        ew_cost c = ew_cost_decode_step(dp, 1, 714.0 + j);
+        t += c.time_s;
+        e += c.energy_j;
+    }
+    /* a mixed step with no decoding request is a prefill of the chunk */
+    ew_cost m = ew_cost_mixed_step(dp, 0, 0, 201, 512);
+    check_rel("mixed step with batch 0 = prefill [s]", m.time_s, c3.time_s, 1e-15);
+    ew_cost d = ew_cost_mixed_step(dp, 3, 3000, 0, 0), dd = ew_cost_decode_step(dp, 3, 3000);
+    check_rel("mixed step with no chunk = decode [J]", d.energy_j, dd.energy_j, 1e-15);
+    ew_results *r = run_scenario(s);
+    check_rel("TTFT = three chunks [s]", r->total.ttft_mean_s, ttft, 1e-9);
+    check_rel("latency = chunks + 288 decode steps [s]", r->total.sojourn_mean_s, t, 1e-9);
+    check_rel("GPU energy per query [J]", r->total.query_energy_mean_j, e, 1e-9);
+    ew_results_free(r);
+    ew_scenario_free(s);
+}
+
+/* Chunked prefill under load (the preemption scenario with chunks of 512):
+ * every request finishes, energy is conserved, and a chunk is cheaper in
+ * one pass with the decodes than apart (weights read once). */
+static void test_chunked_conserves(void **state)
+{
+    (void)state;
+    ew_scenario *s = load(preempt_text);
+    s->sites[0].serve.prefill_chunk = 512;
+    ew_results *r = run_scenario(s);
+    assert_int_equal(r->total.completions, 64);
+    assert_int_equal(r->total.in_flight, 0);
+    check_rel("site = idle + completed queries [J]", r->total.energy_j,
+              r->total.idle_energy_j + r->total.query_energy_j, 1e-9);
+    const ew_deployment *dp = &s->sites[0].serve.deployment;
+    ew_cost both = ew_cost_mixed_step(dp, 20, 20 * 2000.0, 512, 1024);
+    ew_cost apart_d = ew_cost_decode_step(dp, 20, 20 * 2000.0);
+    ew_cost apart_p = ew_cost_prefill(dp, 512, 1024);
+    assert_true(both.energy_j < apart_d.energy_j + apart_p.energy_j);
+    assert_true(both.time_s < apart_d.time_s + apart_p.time_s);
+    ew_results_free(r);
+    ew_scenario_free(s);
+}
+
 static const char image_text[] =
     "name: images\nrun: {duration: 1000s, bin: 100s}\n"
     "workload:\n"
@@ -218,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_single_request_exact),
         cmocka_unit_test(test_drained_conservation),
         cmocka_unit_test(test_preemption_conserves),
+        cmocka_unit_test(test_chunked_single_exact),
+        cmocka_unit_test(test_chunked_conserves),
         cmocka_unit_test(test_image_exact),
         cmocka_unit_test(test_batching_trend),
     };
