@@ -102,42 +102,71 @@ static int cmd_run(int argc, char **argv)
         ew_scenario_free(s);
         return fail(&err);
     }
-    ew_results *r = NULL;
+    /* one run, or one per arm on the same arrivals (common random numbers) */
+    size_t n = s->n_arms ? s->n_arms : 1;
+    ew_results *res[16] = {0};
+    const char *names[16];
     ew_run_options ro = {0, !quiet};
-    char h5[4200], csv[4200], power[4200], png[4200];
+    char h5[4200], csv[4200];
     ew_resdir_file(&dir, "results.h5", h5, sizeof h5);
     ew_resdir_file(&dir, "summary.csv", csv, sizeof csv);
-    ew_resdir_file(&dir, "power.csv", power, sizeof power);
-    ew_resdir_file(&dir, "power.png", png, sizeof png);
-    if (!(rc = ew_run(s, &ro, &r, &err)) && !(rc = ew_output_h5(h5, s, r, &err)) &&
-        !(rc = ew_output_summary_csv(csv, r, &err)) && !(rc = ew_output_power_csv(power, r, &err))) {
-        const char *figure = "power.png";
-        if (plot) {
-            ew_error perr = {0};
-            int prc = ew_plot_power(power, png, s->title[0] ? s->title : s->name, r->duration_s, &perr);
-            if (prc == EW_PLOT_SKIPPED) {
-                figure = "no figure: gnuplot is not installed";
-            } else if (prc) {
-                fprintf(stderr, "edgewatt: warning: %s; the figure was skipped\n", perr.msg);
-                figure = "no figure: gnuplot failed";
-            }
-        } else {
-            figure = "no figure (--no-plot)";
+    rc = EW_OK;
+    for (size_t a = 0; a < n && rc == EW_OK; a++) {
+        names[a] = s->n_arms ? s->arms[a].name : "";
+        if (s->n_arms)
+            ew_scenario_apply_arm(s, &s->arms[a]);
+        rc = ew_run(s, &ro, &res[a], &err);
+    }
+    if (rc == EW_OK)
+        rc = ew_output_h5_arms(h5, s, (const ew_results *const *)res,
+                               s->n_arms ? names : NULL, n, &err);
+    if (rc == EW_OK)
+        rc = ew_output_summary_csv(csv, (const ew_results *const *)res,
+                                   s->n_arms ? names : NULL, n, &err);
+    const char *figure = plot ? "power.png" : "no figure (--no-plot)";
+    for (size_t a = 0; a < n && rc == EW_OK; a++) {
+        char base[128], power[4400], png[4400], title[400];
+        snprintf(base, sizeof base, s->n_arms ? "power-%s" : "power", names[a]);
+        snprintf(power, sizeof power, "%s/%s.csv", dir.tmp, base);
+        snprintf(png, sizeof png, "%s/%s.png", dir.tmp, base);
+        snprintf(title, sizeof title, "%s%s%s", s->title[0] ? s->title : s->name,
+                 s->n_arms ? " - arm " : "", names[a]);
+        if ((rc = ew_output_power_csv(power, res[a], &err)) || !plot)
+            continue;
+        ew_error perr = {0};
+        int prc = ew_plot_power(power, png, title, res[a]->duration_s, &perr);
+        if (prc == EW_PLOT_SKIPPED) {
+            figure = "no figure: gnuplot is not installed";
+        } else if (prc) {
+            fprintf(stderr, "edgewatt: warning: %s; the figure was skipped\n", perr.msg);
+            figure = "no figure: gnuplot failed";
+        } else if (s->n_arms) {
+            figure = "power-ARM.png per arm";
         }
-        if (r->total.completions > 0 && r->total.latency_samples == 0)
+    }
+    for (size_t a = 0; a < n && rc == EW_OK; a++)
+        if (res[a]->total.completions > 0 && res[a]->total.latency_samples == 0)
             fprintf(stderr, "edgewatt: warning: no query arrived after the warm-up (%g s): "
                             "latency statistics are empty\n", s->warmup_s);
+    if (rc == EW_OK)
         rc = ew_resdir_commit(&dir, &err);
-        if (!rc && !quiet) {
-            ew_output_table(stdout, r);
-            printf("wall time %.3f s, %.2f M events/s\n", r->wall_s,
-                   r->wall_s > 0 ? (double)r->events / r->wall_s / 1e6 : 0.0);
-            printf("results in %s/ (results.h5, summary.csv, power.csv; %s)\n", dir.final, figure);
+    if (rc == EW_OK && !quiet) {
+        for (size_t a = 0; a < n; a++) {
+            if (s->n_arms)
+                printf("%sarm %s: routing %s\n", a ? "\n" : "", names[a], s->arms[a].routing);
+            ew_output_table(stdout, res[a]);
+            printf("wall time %.3f s, %.2f M events/s\n", res[a]->wall_s,
+                   res[a]->wall_s > 0 ? (double)res[a]->events / res[a]->wall_s / 1e6 : 0.0);
         }
+        if (s->n_arms)
+            ew_output_arms_table(stdout, (const ew_results *const *)res, names, n);
+        printf("results in %s/ (results.h5, summary.csv, %s.csv; %s)\n", dir.final,
+               s->n_arms ? "power-ARM" : "power", figure);
     }
     if (rc)
         ew_resdir_abort(&dir);
-    ew_results_free(r);
+    for (size_t a = 0; a < n; a++)
+        ew_results_free(res[a]);
     ew_scenario_free(s);
     return rc ? fail(&err) : 0;
 }

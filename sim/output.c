@@ -33,31 +33,59 @@ static int finish(FILE *f, const char *path, ew_error *err)
     return EW_OK;
 }
 
-static void summary_row(FILE *f, const ew_results *r, const ew_site_result *s)
+static void summary_row(FILE *f, const ew_results *r, const char *arm, const ew_site_result *s)
 {
     put_text(f, r->scenario_name, 1);
     fprintf(f, ",%llu,%.10g", (unsigned long long)r->seed, r->duration_s);
     fputc(',', f);
     put_text(f, s->name, 1);
+    fputc(',', f);
+    put_text(f, arm, 1);
     for (size_t k = 0; k < ew_n_site_fields; k++)
         put_number(f, ew_field_value(&ew_site_fields[k], s));
     put_number(f, s->energy_per_query_j / 3600.0);
     fputc('\n', f);
 }
 
-int ew_output_summary_csv(const char *path, const ew_results *r, ew_error *err)
+int ew_output_summary_csv(const char *path, const ew_results *const *r,
+                          const char *const *names, size_t n, ew_error *err)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return ew_error_set(err, EW_EIO, "%s: cannot create: %s", path, strerror(errno));
-    fputs("scenario,seed,duration_s,site", f);
+    fputs("scenario,seed,duration_s,site,arm", f);
     for (size_t k = 0; k < ew_n_site_fields; k++)
         fprintf(f, ",%s", ew_site_fields[k].name);
     fputs(",energy_per_query_wh\n", f);
-    for (uint32_t k = 0; k < r->n_sites; k++)
-        summary_row(f, r, &r->sites[k]);
-    summary_row(f, r, &r->total);
+    for (size_t a = 0; a < n; a++) {
+        const char *arm = names ? names[a] : "";
+        for (uint32_t k = 0; k < r[a]->n_sites; k++)
+            summary_row(f, r[a], arm, &r[a]->sites[k]);
+        summary_row(f, r[a], arm, &r[a]->total);
+    }
     return finish(f, path, err);
+}
+
+void ew_output_arms_table(FILE *f, const ew_results *const *r, const char *const *names,
+                          size_t n)
+{
+    fprintf(f, "\n%-14s %12s %12s %12s %12s %9s %9s %8s %10s\n", "arm", "J/query",
+            "Wh/query", "p50 latency", "p95 latency", "edge %", "failed", "lost", "lost kWh");
+    for (size_t a = 0; a < n; a++) {
+        const ew_site_result *t = &r[a]->total;
+        fprintf(f, "%-14.14s %12.5g %12.4g %10.4g s %10.4g s %8.2f%% %9llu %8llu %10.4g\n",
+                names[a], t->energy_per_query_j, t->energy_per_query_j / 3600.0,
+                t->latency_p50_s, t->latency_p95_s, 100.0 * t->edge_share,
+                (unsigned long long)t->failed, (unsigned long long)t->lost_executions,
+                t->lost_energy_j / 3.6e6);
+    }
+    for (size_t a = 1; a < n; a++) {
+        const ew_site_result *t = &r[a]->total, *b = &r[0]->total;
+        fprintf(f, "%-14.14s %+11.1f%% %12s %+10.4g s %+10.4g s %+8.2f pt (%s minus %s)\n",
+                names[a], 100.0 * (t->energy_per_query_j / b->energy_per_query_j - 1.0), "",
+                t->latency_p50_s - b->latency_p50_s, t->latency_p95_s - b->latency_p95_s,
+                100.0 * (t->edge_share - b->edge_share), names[a], names[0]);
+    }
 }
 
 int ew_output_power_csv(const char *path, const ew_results *r, ew_error *err)
@@ -108,6 +136,10 @@ void ew_output_table(FILE *f, const ew_results *r)
         {"sojourn p50 [ms]", "sojourn_p50_s", 1e3, "%.4g", 0},
         {"sojourn p95 [ms]", "sojourn_p95_s", 1e3, "%.4g", 0},
         {"sojourn p99 [ms]", "sojourn_p99_s", 1e3, "%.4g", 0},
+        {"latency p50 [ms]", "latency_p50_s", 1e3, "%.4g", 0},
+        {"latency p95 [ms]", "latency_p95_s", 1e3, "%.4g", 0},
+        {"  network [ms]", "network_mean_s", 1e3, "%.4g", 0},
+        {"failed", "failed", 1, "%.0f", 0},
         {"energy [kWh]", "energy_j", 1 / 3.6e6, "%.6g", 0},
         {"mean power [kW]", "mean_power_w", 1e-3, "%.5g", 0},
         {"energy/query [J]", "energy_per_query_j", 1, "%.5g", 0},

@@ -12,9 +12,15 @@
 #include "ew.h"
 #include "results.h"
 
-int ew_output_summary_csv(const char *path, const ew_results *r, ew_error *err);
+/* summary.csv for one run (arm ""), or for n arms named names[a]. */
+int ew_output_summary_csv(const char *path, const ew_results *const *r,
+                          const char *const *names, size_t n, ew_error *err);
 int ew_output_power_csv(const char *path, const ew_results *r, ew_error *err);
 /* The human-readable summary: one column per site and one for all. */
 void ew_output_table(FILE *f, const ew_results *r);
+/* The arms side by side: energy per query, latency, edge share, losses,
+ * and each arm's difference from the first. */
+void ew_output_arms_table(FILE *f, const ew_results *const *r, const char *const *names,
+                          size_t n);
 
 #endif

@@ -374,7 +374,7 @@ static int write_queries(const h5out *o, hid_t g, const ew_scenario *s,
 }
 
 static int write_groups(const h5out *o, hid_t file, const ew_scenario *s,
-                        const ew_results *r, unsigned char *scratch)
+                        const ew_results *r, unsigned char *scratch, int with_scenario)
 {
     static const struct { const char *name; group_writer write; } groups[] = {
         { "scenario", write_scenario },  { "summary", write_summary },
@@ -382,7 +382,7 @@ static int write_groups(const h5out *o, hid_t file, const ew_scenario *s,
         { "timeseries", write_timeseries }, { "queries", write_queries },
     };
     int rc = EW_OK;
-    for (size_t i = 0; i < COUNT(groups) && rc == EW_OK; i++) {
+    for (size_t i = with_scenario ? 0 : 1; i < COUNT(groups) && rc == EW_OK; i++) {
         hid_t g = create_group(o, file, groups[i].name);
         if (g < 0)
             return EW_ELIB;
@@ -393,8 +393,8 @@ static int write_groups(const h5out *o, hid_t file, const ew_scenario *s,
     return rc;
 }
 
-int ew_output_h5(const char *path, const ew_scenario *s, const ew_results *r,
-                 ew_error *err)
+int ew_output_h5_arms(const char *path, const ew_scenario *s, const ew_results *const *r,
+                      const char *const *names, size_t n_arms, ew_error *err)
 {
     h5out o = { path, err };
     H5E_auto2_t old_func;
@@ -407,14 +407,18 @@ int ew_output_h5(const char *path, const ew_scenario *s, const ew_results *r,
         H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
         return ew_error_set(err, EW_ELIB, "%s: cannot silence HDF5 error printing", path);
 
-    size_t n = r->n_bins;   /* scratch holds one field of any table, 8 bytes each */
-    if (n < r->n_sites)
-        n = r->n_sites;
-    if (n < r->n_servers)
-        n = r->n_servers;
-    if (n < r->n_records)
-        n = r->n_records;
-    if (n > SIZE_MAX / 8 || !(scratch = malloc(n ? n * 8 : 1))) {
+    size_t n = 1;   /* scratch holds one field of any table, 8 bytes each */
+    for (size_t a = 0; a < n_arms; a++) {
+        if (n < r[a]->n_bins)
+            n = r[a]->n_bins;
+        if (n < r[a]->n_sites)
+            n = r[a]->n_sites;
+        if (n < r[a]->n_servers)
+            n = r[a]->n_servers;
+        if (n < r[a]->n_records)
+            n = r[a]->n_records;
+    }
+    if (n > SIZE_MAX / 8 || !(scratch = malloc(n * 8))) {
         rc = fail(&o, EW_ENOMEM, "scratch buffer for %zu values", n);
         goto done;
     }
@@ -429,9 +433,33 @@ int ew_output_h5(const char *path, const ew_scenario *s, const ew_results *r,
         rc = fail(&o, EW_EIO, "cannot create file");
         goto done;
     }
-    rc = write_root(&o, file, r);
-    if (rc == EW_OK)
-        rc = write_groups(&o, file, s, r, scratch);
+    rc = write_root(&o, file, r[0]);
+    if (rc == EW_OK && !names) {
+        rc = write_groups(&o, file, s, r[0], scratch, 1);
+    } else if (rc == EW_OK) {
+        hid_t sg = create_group(&o, file, "scenario");
+        if (sg < 0)
+            rc = EW_ELIB;
+        else {
+            rc = write_scenario(&o, sg, s, r[0], scratch);
+            H5Gclose(sg);
+        }
+        hid_t arms = rc == EW_OK ? create_group(&o, file, "arms") : H5I_INVALID_HID;
+        if (rc == EW_OK && arms < 0)
+            rc = EW_ELIB;
+        for (size_t a = 0; rc == EW_OK && a < n_arms; a++) {
+            hid_t g = create_group(&o, arms, names[a]);
+            if (g < 0) {
+                rc = EW_ELIB;
+                break;
+            }
+            rc = write_groups(&o, g, s, r[a], scratch, 0);
+            if (H5Gclose(g) < 0 && rc == EW_OK)
+                rc = fail(&o, EW_ELIB, "/arms/%s: cannot close group", names[a]);
+        }
+        if (arms >= 0)
+            H5Gclose(arms);
+    }
 done:
     if (file >= 0) {
         if (H5Fclose(file) < 0 && rc == EW_OK)
@@ -444,4 +472,9 @@ done:
     free(scratch);
     H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
     return rc;
+}
+
+int ew_output_h5(const char *path, const ew_scenario *s, const ew_results *r, ew_error *err)
+{
+    return ew_output_h5_arms(path, s, &r, NULL, 1, err);
 }

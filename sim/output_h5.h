@@ -28,5 +28,10 @@
  * automatic error printing is off during the call and restored after it. */
 int ew_output_h5(const char *path, const ew_scenario *s, const ew_results *r,
                  ew_error *err);
+/* The results of several arms of s (the same arrivals, other routing or
+ * verification): /scenario at the root and, for arm a, /arms/<name a>/
+ * with summary, sites, servers, timeseries and queries as above. */
+int ew_output_h5_arms(const char *path, const ew_scenario *s, const ew_results *const *r,
+                      const char *const *names, size_t n, ew_error *err);
 
 #endif

@@ -39,6 +39,18 @@ const ew_field ew_site_fields[] = {
     F(query_energy_j, EW_FIELD_F64, "J", "GPU energy attributed to completed queries"),
     F(query_energy_mean_j, EW_FIELD_F64, "J", "GPU energy per completed query"),
     F(energy_per_output_token_j, EW_FIELD_F64, "J", "attributed GPU energy per output token"),
+    F(queries, EW_FIELD_U64, "1", "queries finished here (after the warm-up)"),
+    F(failed, EW_FIELD_U64, "1", "queries that found no online server"),
+    F(latency_mean_s, EW_FIELD_F64, "s", "mean end-to-end latency, network included"),
+    F(latency_p50_s, EW_FIELD_F64, "s", "median end-to-end latency"),
+    F(latency_p95_s, EW_FIELD_F64, "s", "95th percentile end-to-end latency"),
+    F(latency_p99_s, EW_FIELD_F64, "s", "99th percentile end-to-end latency"),
+    F(network_mean_s, EW_FIELD_F64, "s", "mean network part of the latency"),
+    F(edge_share, EW_FIELD_F64, "1", "share of queries finished at edge sites"),
+    F(lost_executions, EW_FIELD_U64, "1", "executions lost with nodes that left"),
+    F(lost_energy_j, EW_FIELD_F64, "J", "GPU energy of lost executions"),
+    F(network_energy_j, EW_FIELD_F64, "J", "energy of moving prompts and answers over the network"),
+    F(host_energy_j, EW_FIELD_F64, "J", "host machines around the GPUs, at the wall"),
 };
 const size_t ew_n_site_fields = sizeof ew_site_fields / sizeof ew_site_fields[0];
 
@@ -58,11 +70,19 @@ const size_t ew_n_server_fields = sizeof ew_server_fields / sizeof ew_server_fie
 
 const ew_field ew_query_fields[] = {
     Q(arrival_s, EW_FIELD_F64, "s", "arrival time of a sampled completed query"),
-    Q(ttft_s, EW_FIELD_F64, "s", "its time to first token (NaN on plain sites)"),
-    Q(latency_s, EW_FIELD_F64, "s", "its time from arrival to completion"),
-    Q(energy_j, EW_FIELD_F64, "J", "GPU energy attributed to it (0 on plain sites)"),
+    Q(latency_s, EW_FIELD_F64, "s", "end-to-end latency, network included: the sum of the components"),
+    Q(network_s, EW_FIELD_F64, "s", "component: round trip from its client and transfers"),
+    Q(lost_s, EW_FIELD_F64, "s", "component: time on nodes that left before finishing it"),
+    Q(queue_s, EW_FIELD_F64, "s", "component: waiting for a place in a batch or a server"),
+    Q(prefill_s, EW_FIELD_F64, "s", "component: admission to first token"),
+    Q(generation_s, EW_FIELD_F64, "s", "component: first token to last (plain sites: service)"),
+    Q(verify_s, EW_FIELD_F64, "s", "component: waiting for its verification checks"),
+    Q(ttft_s, EW_FIELD_F64, "s", "time to first token at the site (NaN on plain sites)"),
+    Q(energy_j, EW_FIELD_F64, "J", "GPU energy attributed to it, checks included"),
+    Q(lost_energy_j, EW_FIELD_F64, "J", "GPU energy of its executions lost with departing nodes"),
     Q(cls, EW_FIELD_U32, "1", "its class, an index into class_names"),
     Q(site, EW_FIELD_U32, "1", "the site that served it, an index into /sites"),
+    Q(client, EW_FIELD_U32, "1", "its client region, an index into the scenario's clients"),
     Q(prompt, EW_FIELD_U32, "1", "its prompt tokens"),
     Q(output, EW_FIELD_U32, "1", "its output tokens"),
 };

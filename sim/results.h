@@ -40,13 +40,34 @@ typedef struct ew_site_result {
     double query_energy_j;        /* GPU energy attributed to completed queries [J] */
     double query_energy_mean_j;   /* per completed query [J] */
     double energy_per_output_token_j;  /* query_energy_j / output_tokens [J] */
+    /* queries finished here (the site of their original execution) */
+    uint64_t queries;             /* finished, after the warm-up [1] */
+    uint64_t failed;              /* found no online server [1] */
+    double latency_mean_s;        /* end to end, network included [s] */
+    double latency_p50_s, latency_p95_s, latency_p99_s;   /* [s] */
+    double network_mean_s;        /* of which network [s] */
+    double edge_share;            /* share of queries finished at edge sites [1] */
+    uint64_t lost_executions;     /* executions lost with a departing node [1] */
+    double lost_energy_j;         /* their GPU energy [J] */
+    double network_energy_j;      /* moving prompts and answers [J] */
+    double host_energy_j;         /* host machines around the GPUs, at the wall [J] */
 } ew_site_result;
 
 /* One completed query of the sample kept in results.h5 (every n-th, n a
  * power of two, so the sample spreads evenly over the run). */
 typedef struct ew_query_record {
-    double arrival_s, ttft_s, latency_s, energy_j;   /* [s], [s], [s], [J] */
-    uint32_t cls, site, prompt, output;              /* indexes, [tokens] */
+    double arrival_s;        /* [s] */
+    double latency_s;        /* end to end, network included [s] */
+    double network_s;        /* round trip and transfers [s] */
+    double lost_s;           /* on nodes that left before finishing it [s] */
+    double queue_s;          /* waiting for a place in a batch (or a server) [s] */
+    double prefill_s;        /* admission to first token (plain sites: 0) [s] */
+    double generation_s;     /* first token to last (plain sites: service) [s] */
+    double verify_s;         /* waiting for its verification checks [s] */
+    double ttft_s;           /* at the site: arrival to first token [s] */
+    double energy_j;         /* GPU energy, its checks included [J] */
+    double lost_energy_j;    /* GPU energy of its lost executions [J] */
+    uint32_t cls, site, client, prompt, output;   /* indexes, [tokens] */
 } ew_query_record;
 
 typedef struct ew_server_result {

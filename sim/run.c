@@ -110,7 +110,7 @@ int run_spread_energy(run *R, uint32_t k, double t0, double t1, double energy_j)
     return 0;
 }
 
-void run_record_query(run *R, uint32_t id, uint32_t site, double now)
+void run_record_query(run *R, uint32_t id, uint32_t site, double now, double network_s)
 {
     const query *q = &R->q[id];
     const query_llm *ql = &R->ql[id];
@@ -126,13 +126,27 @@ void run_record_query(run *R, uint32_t id, uint32_t site, double now)
         if ((R->record_seen - 1) & (R->record_stride - 1))
             return;
     }
-    if (R->s->classes[q->cls].kind == EW_CLASS_GENERIC)
-        R->records[R->n_records++] = (ew_query_record){q->arrival_s, NAN, now - q->arrival_s,
-                                                       0.0, q->cls, site, 0, 0};
-    else
-        R->records[R->n_records++] = (ew_query_record){
-            q->arrival_s, q->first_token_s - q->arrival_s, now - q->arrival_s, ql->energy_j,
-            q->cls, site, ql->prompt, ql->output};
+    ew_query_record *rec = &R->records[R->n_records++];
+    *rec = (ew_query_record){.arrival_s = q->arrival_s, .network_s = network_s, .cls = q->cls,
+                             .site = site, .client = q->client};
+    if (R->s->classes[q->cls].kind == EW_CLASS_GENERIC) {
+        double service = q->demand_s / R->s->sites[site].speed;
+        rec->generation_s = service;
+        rec->queue_s = now - q->arrival_s - service;
+        rec->ttft_s = NAN;
+    } else {   /* telescoping: arrival, dispatched, admitted, first token, done, now */
+        rec->lost_s = ql->dispatched_s - q->arrival_s;
+        rec->queue_s = ql->admitted_s - ql->dispatched_s;
+        rec->prefill_s = q->first_token_s - ql->admitted_s;
+        rec->generation_s = ql->done_s - q->first_token_s;
+        rec->verify_s = now - ql->done_s;
+        rec->ttft_s = q->first_token_s - q->arrival_s;
+        rec->energy_j = ql->energy_j;
+        rec->lost_energy_j = ql->lost_j;
+        rec->prompt = ql->prompt;
+        rec->output = ql->output;
+    }
+    rec->latency_s = network_s + (now - q->arrival_s);
 }
 
 static void server_advance(ew_server *sv, double now)
@@ -164,16 +178,14 @@ static void repower(run *R, uint32_t i)
 
 int run_count_changed(run *R, uint32_t i, uint32_t old_n)
 {
-    if (!R->policy->on_count)
+    if (!R->w.track_load)   /* nothing to keep current: skip the call */
         return 0;
-    uint32_t g = R->group_of_server[i];
-    return g != EW_NONE && R->policy->on_count(R->policy_state[g], &R->w, i, old_n) ? EW_ENOMEM
-                                                                                      : 0;
+    return ew_world_count_changed(&R->w, i, old_n) ? EW_ENOMEM : 0;
 }
 
 /* ---- queries ---- */
 
-static int query_alloc(run *R, uint32_t *id)
+int run_query_alloc(run *R, uint32_t *id)
 {
     if (R->q_free == EW_NONE) {
         if (R->q_cap >= EW_NONE / 2)
@@ -290,6 +302,25 @@ static uint32_t draw_tokens(const ew_token_dist *d, gsl_rng *r)
     return x < 1.0 ? 1u : x > (double)d->max ? d->max : (uint32_t)x;
 }
 
+int run_dispatch(run *R, uint32_t id, double now, uint32_t except, uint32_t *server)
+{
+    const query *q = &R->q[id];
+    ew_route_query rq = {R->group_of_class[q->cls], EW_NONE, EW_ACCESS_FIBRE, except};
+    if (R->s->n_clients) {
+        rq.client_region = R->s->clients[q->client].region;
+        rq.client_access = R->s->clients[q->client].access;
+    }
+    uint32_t i = R->policy->pick(R->policy_state[rq.group], &R->w, &rq,
+                                 R->rng[EW_STREAM_ROUTING]);
+    if (server)
+        *server = i;
+    if (i == EW_NONE)
+        return EW_RUN_NO_SERVER;
+    if (R->replica_of && R->replica_of[i] != EW_NONE)
+        return serve_arrive(R, i, id, now);
+    return arrive_plain(R, i, id, now);
+}
+
 static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
 {
     (void)ev;
@@ -303,26 +334,30 @@ static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
     }
     R->n_arrivals++;
     uint32_t id;
-    int rc = query_alloc(R, &id);
+    int rc = run_query_alloc(R, &id);
     if (rc)
         return rc;
     query *q = &R->q[id];
-    query_llm *ql = &R->ql[id];
     q->arrival_s = now;
     q->next = EW_NONE;
-    q->prefilling = 0;
     q->cls = R->class_table ? (uint16_t)gsl_ran_discrete(R->rng[EW_STREAM_CLASS], R->class_table)
                             : 0;
+    q->client = R->client_table
+                    ? (uint16_t)gsl_ran_discrete(R->rng[EW_STREAM_CLIENT], R->client_table) : 0;
     const ew_class_spec *cl = &R->s->classes[q->cls];
+    uint32_t executions = 1;
     if (cl->kind == EW_CLASS_GENERIC) {   /* query_llm unused: left as it is */
         q->demand_s = ew_service_draw(&R->service, R->rng[EW_STREAM_SERVICE]);
     } else {
-        *ql = (query_llm){0.0, 0, 1, 0, 0};
+        query_llm *ql = &R->ql[id];
+        *ql = (query_llm){.admitted_s = now, .dispatched_s = now, .output = 1, .root = id};
         q->first_token_s = NAN;
         if (cl->kind == EW_CLASS_LLM) {
             ql->prompt = draw_tokens(&cl->prompt, R->rng[EW_STREAM_TOKENS]);
             ql->output = draw_tokens(&cl->output, R->rng[EW_STREAM_TOKENS]);
         }
+        executions = serve_verify_executions(R);
+        ql->pending = (uint16_t)executions;
     }
     if (now >= R->arrival_bin_end_s) {
         R->arrival_bin = (size_t)(now / R->s->bin_s);
@@ -334,12 +369,19 @@ static int on_arrival(ew_engine *e, const ew_event *ev, void *ctx)
     }
     R->bin_arrivals[R->arrival_bin] += 1.0;
 
-    uint32_t g = R->group_of_class[q->cls];
-    uint32_t i = R->policy->pick(R->policy_state[g], &R->w, R->rng[EW_STREAM_ROUTING]);
-    if (R->replica_of && R->replica_of[i] != EW_NONE)
-        rc = serve_arrive(R, i, id, now);
-    else
-        rc = arrive_plain(R, i, id, now);
+    uint32_t server;
+    rc = run_dispatch(R, id, now, EW_NONE, &server);
+    if (rc == EW_RUN_NO_SERVER)
+        if (cl->kind == EW_CLASS_GENERIC) {
+            R->failed_queries++;
+            R->n_done++;
+            run_query_release(R, id);
+            rc = EW_OK;
+        } else {
+            rc = serve_no_server(R, id, now);
+        }
+    else if (rc == EW_OK && executions > 1)
+        rc = serve_add_checks(R, id, now, executions - 1, server);
     if (rc)
         return rc;
     double next = ew_arrivals_next(&R->arrivals, now, R->rng[EW_STREAM_ARRIVALS]);
@@ -397,8 +439,20 @@ static int on_departure(ew_engine *e, const ew_event *ev, void *ctx)
     site_acc *a = &R->sites[sv->site];
     if (touch(R, i, now))
         return EW_ENOMEM;
-    record_sojourn(R, a, R->q[id].arrival_s, now);
-    run_record_query(R, id, sv->site, now);
+    const query *q = &R->q[id];
+    double net = 0.0;
+    if (R->s->n_clients)
+        net = ew_world_rtt_s(&R->w, R->s->clients[q->client].region,
+                             R->s->clients[q->client].access, sv->site);
+    if (q->arrival_s >= R->s->warmup_s) {
+        double lat = now - q->arrival_s + net;
+        ew_hist_add(&a->lat_hist, lat);
+        a->lat_sum_s += lat;
+        a->network_sum_s += net;
+        a->n_queries++;
+    }
+    record_sojourn(R, a, q->arrival_s, now);
+    run_record_query(R, id, sv->site, now, net);
     run_query_release(R, id);
     sv->busy--;
     a->busy_slots--;
@@ -443,6 +497,115 @@ static int on_sleep(ew_engine *e, const ew_event *ev, void *ctx)
     return 0;
 }
 
+/* Server i gains (set) or loses a reason to be offline at now; a serving
+ * node that leaves loses its work (serve.c), one that comes back idles. */
+static int set_offline(run *R, uint32_t i, uint32_t bit, int set, double now)
+{
+    ew_server *sv = &R->w.servers[i];
+    int was_on = sv->offline == 0;
+    if (touch(R, i, now) || ew_world_set_offline(&R->w, i, bit, set))
+        return EW_ENOMEM;
+    int is_on = sv->offline == 0;
+    if (was_on == is_on)
+        return EW_OK;
+    if (!is_on)
+        R->offline_since[i] = now;
+    else
+        sv->off_s += now - R->offline_since[i];
+    if (R->replica_of && R->replica_of[i] != EW_NONE)
+        return serve_node_offline(R, i, now, !is_on);
+    return EW_OK;
+}
+
+/* The next change of node i's availability after `now`, given whether it
+ * is now available; +infinity when its trace has no more. */
+static double next_toggle(run *R, uint32_t i, int available, double now)
+{
+    const ew_avail_spec *av = &R->s->sites[R->w.servers[i].site].avail;
+    if (av->mode == EW_AVAIL_PERIODS)
+        return now + ew_period_draw(available ? &av->on : &av->off, R->rng[EW_STREAM_AVAIL]);
+    const ew_trace *t = av->trace;
+    uint32_t node = (i - R->site_first[R->w.servers[i].site]) % t->n_nodes;
+    uint32_t c = R->trace_cursor[i];
+    if (c >= t->first[node + 1])
+        return INFINITY;
+    return available ? t->intervals[c].end_s : t->intervals[c].start_s;
+}
+
+static int on_node(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    run *R = ctx;
+    uint32_t i = ev->target;
+    int available = ev->arg == 1;
+    if (!available && R->s->sites[R->w.servers[i].site].avail.mode == EW_AVAIL_TRACE)
+        R->trace_cursor[i]++;   /* that interval is over */
+    int rc = set_offline(R, i, EW_OFF_AWAY, !available, e->now_s);
+    if (rc)
+        return rc;
+    double t = next_toggle(R, i, available, e->now_s);
+    return isfinite(t) ? ew_engine_schedule(e, t, EV_NODE, i, available ? 0 : 1) : EW_OK;
+}
+
+static int on_outage(ew_engine *e, const ew_event *ev, void *ctx)
+{
+    run *R = ctx;
+    const ew_outage_spec *o = &R->s->outages[ev->target];
+    for (uint32_t k = 0; k < R->s->n_sites; k++) {
+        if (o->site != EW_NONE ? k != o->site : R->s->sites[k].region != o->region)
+            continue;
+        for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++) {
+            int rc = set_offline(R, i, EW_OFF_OUTAGE, ev->arg == 1, e->now_s);
+            if (rc)
+                return rc;
+        }
+    }
+    return ev->arg == 1 ? ew_engine_schedule(e, o->to_s, EV_OUTAGE, ev->target, 0) : EW_OK;
+}
+
+/* Each node starts available with the long-run probability
+ * mean(on) / (mean(on) + mean(off)) (or as its trace says at time 0), and
+ * its first change is scheduled; outages are scheduled. */
+static int start_availability(run *R)
+{
+    const ew_scenario *s = R->s;
+    int any = s->n_outages > 0;
+    for (uint32_t k = 0; k < s->n_sites; k++)
+        any |= s->sites[k].avail.mode != EW_AVAIL_ALWAYS;
+    if (!any)
+        return EW_OK;
+    R->offline_since = calloc(R->w.n_servers, sizeof *R->offline_since);
+    R->trace_cursor = calloc(R->w.n_servers, sizeof *R->trace_cursor);
+    if (!R->offline_since || !R->trace_cursor)
+        return EW_ENOMEM;
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        const ew_avail_spec *av = &s->sites[k].avail;
+        if (av->mode == EW_AVAIL_ALWAYS)
+            continue;
+        double p_on = av->mode == EW_AVAIL_PERIODS ? av->on.mean_s / (av->on.mean_s + av->off.mean_s)
+                                                   : 0.0;
+        for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++) {
+            int available;
+            if (av->mode == EW_AVAIL_PERIODS) {
+                available = gsl_rng_uniform(R->rng[EW_STREAM_AVAIL]) < p_on;
+            } else {
+                uint32_t node = (i - R->site_first[k]) % av->trace->n_nodes;
+                uint32_t c = av->trace->first[node];
+                R->trace_cursor[i] = c;
+                available = c < av->trace->first[node + 1] && av->trace->intervals[c].start_s <= 0.0;
+            }
+            if (!available && set_offline(R, i, EW_OFF_AWAY, 1, 0.0))
+                return EW_ENOMEM;
+            double t = next_toggle(R, i, available, 0.0);
+            if (isfinite(t) && ew_engine_schedule(&R->eng, t, EV_NODE, i, available ? 0 : 1))
+                return EW_ENOMEM;
+        }
+    }
+    for (uint32_t o = 0; o < s->n_outages; o++)
+        if (ew_engine_schedule(&R->eng, s->outages[o].from_s, EV_OUTAGE, o, 1))
+            return EW_ENOMEM;
+    return EW_OK;
+}
+
 static void on_progress(const ew_engine *e, void *ctx)
 {
     run *R = ctx;
@@ -469,29 +632,31 @@ static void run_free(run *R)
         for (uint32_t k = 0; k < R->s->n_sites; k++) {
             free(R->sites[k].bin_energy_j);
             ew_hist_free(&R->sites[k].hist);
+            ew_hist_free(&R->sites[k].lat_hist);
             ew_hist_free(&R->sites[k].ttft_hist);
             ew_hist_free(&R->sites[k].tpot_hist);
         }
+    for (uint32_t g = 0; R->policy_state && g < R->w.n_groups; g++)
+        if (R->policy->free)
+            R->policy->free(R->policy_state[g]);
+    ew_world_free(&R->w);
+    free(R->policy_state);
     free(R->sites);
     free(R->site_first);
+    free(R->site_info);
+    free(R->rtt_base_s);
     free(R->w.servers);
     free(R->q);
     free(R->ql);
     free(R->bin_arrivals);
     free(R->records);
-    for (uint32_t g = 0; g < R->n_groups; g++) {
-        if (R->policy_state)
-            R->policy->free(R->policy_state[g]);
-        if (R->group_servers)
-            free(R->group_servers[g]);
-    }
-    free(R->policy_state);
-    free(R->group_servers);
-    free(R->group_size);
-    free(R->group_of_server);
+    free(R->offline_since);
+    free(R->trace_cursor);
     free(R->group_of_class);
     if (R->class_table)
         gsl_ran_discrete_free(R->class_table);
+    if (R->client_table)
+        gsl_ran_discrete_free(R->client_table);
     for (int k = 0; k < EW_STREAMS; k++)
         if (R->rng[k])
             gsl_rng_free(R->rng[k]);
@@ -502,61 +667,127 @@ static void run_free(run *R)
  * model replicas (servers × GPUs per server / devices per replica). */
 static uint32_t site_units(const ew_site_spec *sp)
 {
+    if (sp->disabled)
+        return 0;   /* not part of this arm */
     return sp->serving ? sp->servers * sp->serve.replicas_per_server : sp->servers;
 }
 
-/* Does server group `model` ("" for plain sites) include site sp? */
-static int site_in_group(const ew_site_spec *sp, const char *model)
+/* Mean of a token distribution (clamping aside). */
+static double tokens_mean(const ew_token_dist *d)
 {
-    return model[0] ? sp->serving && strcmp(sp->serve.model, model) == 0 : !sp->serving;
+    return d->kind == EW_TOKENS_UNIFORM ? 0.5 * (d->a + d->b) : d->a;
+}
+
+/* Time for a site to serve one typical request alone [s], for routing's
+ * predictions: the first class it serves, prefill and decode at batch 1. */
+static double request_time_s(const ew_scenario *s, const ew_site_spec *sp)
+{
+    if (!sp->serving)
+        return s->service_mean_s / sp->speed;
+    const ew_deployment *dp = &sp->serve.deployment;
+    for (uint32_t c = 0; c < s->n_classes; c++) {
+        const ew_class_spec *cl = &s->classes[c];
+        if (cl->kind == EW_CLASS_GENERIC || strcmp(cl->model, sp->serve.model))
+            continue;
+        if (cl->kind == EW_CLASS_IMAGE)
+            return ew_cost_diffusion(dp, cl->steps, 1).time_s;
+        double p = tokens_mean(&cl->prompt), o = tokens_mean(&cl->output);
+        return ew_cost_prefill(dp, p, 0).time_s +
+               ew_cost_decode_steps(dp, 1, p + 1, (uint64_t)(o > 1 ? o - 1 : 0)).time_s;
+    }
+    return 1.0;
 }
 
 /* Routing groups: the plain servers (for generic classes) and, per model
- * that a class asks for, the replicas serving it. Each class routes within
- * its group; a server belongs to one group at most. */
-static int build_groups(run *R)
+ * that a class asks for, the sites serving it. Each class routes within its
+ * group. Fills the world's site table and round-trip table too. */
+static int build_world(run *R)
 {
     const ew_scenario *s = R->s;
+    uint32_t *group_of_site = malloc(s->n_sites * sizeof *group_of_site);
     R->group_of_class = malloc(s->n_classes * sizeof *R->group_of_class);
-    R->group_of_server = malloc(R->w.n_servers * sizeof *R->group_of_server);
-    R->group_servers = calloc(s->n_classes, sizeof *R->group_servers);
-    R->group_size = calloc(s->n_classes, sizeof *R->group_size);
-    R->policy_state = calloc(s->n_classes, sizeof *R->policy_state);
-    if (!R->group_of_class || !R->group_of_server || !R->group_servers || !R->group_size ||
-        !R->policy_state)
+    R->site_info = calloc(s->n_sites, sizeof *R->site_info);
+    if (!group_of_site || !R->group_of_class || !R->site_info) {
+        free(group_of_site);
         return EW_ENOMEM;
-    for (uint32_t i = 0; i < R->w.n_servers; i++)
-        R->group_of_server[i] = EW_NONE;
+    }
     const char *keys[64];
+    uint32_t n_groups = 0;
     for (uint32_t c = 0; c < s->n_classes; c++) {
         const char *key = s->classes[c].kind == EW_CLASS_GENERIC ? "" : s->classes[c].model;
         uint32_t g = 0;
-        while (g < R->n_groups && strcmp(keys[g], key) != 0)
+        while (g < n_groups && strcmp(keys[g], key) != 0)
             g++;
+        if (g == n_groups)
+            keys[n_groups++] = key;
         R->group_of_class[c] = g;
-        if (g < R->n_groups)
-            continue;
-        keys[R->n_groups++] = key;
-        uint32_t n = 0;
-        for (uint32_t k = 0; k < s->n_sites; k++)
-            if (site_in_group(&s->sites[k], key))
-                n += R->site_first[k + 1] - R->site_first[k];
-        if (!(R->group_servers[g] = malloc(n * sizeof **R->group_servers)))
-            return EW_ENOMEM;
-        for (uint32_t k = 0; k < s->n_sites; k++)
-            if (site_in_group(&s->sites[k], key))
-                for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++) {
-                    R->group_servers[g][R->group_size[g]++] = i;
-                    R->group_of_server[i] = g;
-                }
-        if (R->policy->init(&R->policy_state[g], &R->w, R->group_servers[g], R->group_size[g]))
-            return EW_ENOMEM;
     }
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        const ew_site_spec *sp = &s->sites[k];
+        ew_site_info *si = &R->site_info[k];
+        group_of_site[k] = EW_NONE;
+        for (uint32_t g = 0; g < n_groups; g++)
+            if (keys[g][0] ? sp->serving && !strcmp(sp->serve.model, keys[g]) : !sp->serving)
+                group_of_site[k] = g;
+        si->first = R->site_first[k];
+        si->end = R->site_first[k + 1];
+        si->region = sp->region;
+        si->access = sp->access;
+        si->edge = sp->edge;
+        si->room = sp->serving ? (sp->serve.deployment.model->kind == EW_MODEL_DIFFUSION
+                                      ? 1 : sp->serve.max_batch)
+                               : sp->slots;
+        si->request_s = request_time_s(s, sp);
+        si->price_usd_per_kwh = sp->tariff_usd_per_kwh;
+        si->carbon_g_per_kwh =
+            sp->region != EW_NONE ? ew_region_catalog_at(s->regions, sp->region)->carbon_g_per_kwh
+                                  : 0.0;
+    }
+    R->w.site = R->site_info;
+    R->w.n_sites = s->n_sites;
+    if (s->regions && s->has_net) {
+        uint32_t n = (uint32_t)ew_region_catalog_count(s->regions);
+        R->rtt_base_s = malloc((size_t)n * n * sizeof *R->rtt_base_s);
+        if (!R->rtt_base_s) {
+            free(group_of_site);
+            return EW_ENOMEM;
+        }
+        for (uint32_t a = 0; a < n; a++)
+            for (uint32_t b = 0; b < n; b++) {
+                const ew_region *ra = ew_region_catalog_at(s->regions, a),
+                                *rb = ew_region_catalog_at(s->regions, b);
+                double d = ew_great_circle_km(ra->lat_deg, ra->lon_deg, rb->lat_deg, rb->lon_deg);
+                R->rtt_base_s[(size_t)a * n + b] =
+                    2.0 * d / s->net.fibre_km_per_s * s->net.route_factor;
+            }
+        R->w.rtt_base_s = R->rtt_base_s;
+        R->w.n_regions = n;
+        R->w.net = &s->net;
+    }
+    R->w.track_load = R->policy->uses_load;
+    int rc = ew_world_init(&R->w, n_groups, group_of_site);
+    free(group_of_site);
+    if (rc || !(R->policy_state = calloc(n_groups ? n_groups : 1, sizeof *R->policy_state)))
+        return EW_ENOMEM;
+    for (uint32_t g = 0; g < n_groups; g++)
+        if (R->policy->init && R->policy->init(&R->policy_state[g], &R->w, g))
+            return EW_ENOMEM;
     if (s->n_classes > 1) {
         double p[64];
         for (uint32_t c = 0; c < s->n_classes; c++)
             p[c] = s->classes[c].share;
         if (!(R->class_table = gsl_ran_discrete_preproc(s->n_classes, p)))
+            return EW_ENOMEM;
+    }
+    if (s->n_clients > 1) {
+        double *p = malloc(s->n_clients * sizeof *p);
+        if (!p)
+            return EW_ENOMEM;
+        for (uint32_t c = 0; c < s->n_clients; c++)
+            p[c] = s->clients[c].share;
+        R->client_table = gsl_ran_discrete_preproc(s->n_clients, p);
+        free(p);
+        if (!R->client_table)
             return EW_ENOMEM;
     }
     return EW_OK;
@@ -578,6 +809,8 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
     R->eng.handlers[EV_WAKE] = on_wake;
     R->eng.handlers[EV_SLEEP] = on_sleep;
     R->eng.handlers[EV_REPLICA] = serve_on_event;
+    R->eng.handlers[EV_NODE] = on_node;
+    R->eng.handlers[EV_OUTAGE] = on_outage;
     if (opt->progress && isatty(STDERR_FILENO))
         R->eng.progress = on_progress;
     for (int k = 0; k < EW_STREAMS; k++)
@@ -611,7 +844,7 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
         a->slots = sp->slots;
         a->bin_end_s = s->bin_s;
         ew_batch_means_init(&a->bm);
-        if (ew_hist_init(&a->hist) ||
+        if (ew_hist_init(&a->hist) || ew_hist_init(&a->lat_hist) ||
             (sp->serving && (ew_hist_init(&a->ttft_hist) || ew_hist_init(&a->tpot_hist))))
             return EW_ENOMEM;
         R->site_first[k] = i;
@@ -628,8 +861,7 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
     if (ensure_bins(R, isfinite(s->duration_s) ? (size_t)ceil(s->duration_s / s->bin_s) + 1 : 64))
         return EW_ENOMEM;
     R->policy = ew_routing_find(s->routing);
-    int rc;
-    if (!R->policy || (rc = build_groups(R)) || (rc = serve_init(R)))
+    if (!R->policy || build_world(R) || serve_init(R) || start_availability(R))
         return EW_ENOMEM;
     /* idle servers that may sleep start their timers at time 0 */
     for (uint32_t j = 0; j < n; j++)
@@ -693,6 +925,17 @@ static void fill_site(ew_site_result *r, const site_acc *a, double T, const doub
     r->query_energy_mean_j = serving && a->n_ttft ? a->query_energy_j / (double)a->n_ttft : NAN;
     r->energy_per_output_token_j =
         serving && a->output_tokens ? a->query_energy_j / (double)a->output_tokens : NAN;
+    r->queries = a->n_queries;
+    r->failed = a->failed_queries;
+    r->latency_mean_s = a->n_queries ? a->lat_sum_s / (double)a->n_queries : NAN;
+    r->latency_p50_s = ew_hist_quantile(&a->lat_hist, 0.50);
+    r->latency_p95_s = ew_hist_quantile(&a->lat_hist, 0.95);
+    r->latency_p99_s = ew_hist_quantile(&a->lat_hist, 0.99);
+    r->network_mean_s = a->n_queries ? a->network_sum_s / (double)a->n_queries : NAN;
+    r->lost_executions = a->lost_exec;
+    r->lost_energy_j = a->lost_energy_j;
+    r->network_energy_j = a->network_energy_j;
+    r->host_energy_j = a->host_energy_j;
 }
 
 static int collect(run *R, ew_results **out, double wall_s)
@@ -787,6 +1030,27 @@ static int collect(run *R, ew_results **out, double wall_s)
     tot.sojourn_max_s = t->sojourn_max_s;
     tot.bm = R->bm_all;
     tot.hist = all;
+    if (ew_hist_init(&tot.lat_hist)) {
+        ew_hist_free(&all);
+        free(sum_w);
+        return EW_ENOMEM;
+    }
+    uint64_t edge_queries = 0;
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        const site_acc *a = &R->sites[k];
+        ew_hist_merge(&tot.lat_hist, &a->lat_hist);
+        tot.lat_sum_s += a->lat_sum_s;
+        tot.network_sum_s += a->network_sum_s;
+        tot.n_queries += a->n_queries;
+        tot.failed_queries += a->failed_queries;   /* 0: failures belong to no site */
+        tot.lost_exec += a->lost_exec;
+        tot.lost_energy_j += a->lost_energy_j;
+        tot.network_energy_j += a->network_energy_j;
+        tot.host_energy_j += a->host_energy_j;
+        if (s->sites[k].edge)
+            edge_queries += a->n_queries;
+        res->sites[k].edge_share = s->sites[k].edge ? 1.0 : 0.0;
+    }
     int any_serving = 0;
     for (uint32_t k = 0; k < s->n_sites; k++) {
         const site_acc *a = &R->sites[k];
@@ -811,6 +1075,9 @@ static int collect(run *R, ew_results **out, double wall_s)
         tot.query_energy_j += a->query_energy_j;
     }
     fill_site(t, &tot, T, sum_w, res->n_bins);
+    t->edge_share = tot.n_queries ? (double)edge_queries / (double)tot.n_queries : 0.0;
+    t->failed = R->failed_queries;
+    ew_hist_free(&tot.lat_hist);
     ew_hist_free(&tot.ttft_hist);
     ew_hist_free(&tot.tpot_hist);
     res->records = R->records;   /* the sample moves to the results */
@@ -846,8 +1113,11 @@ int ew_run(const ew_scenario *s, const ew_run_options *opt, ew_results **out, ew
     rc = EW_OK;   /* the horizon, or EW_ENGINE_STOP at max_arrivals: both normal ends */
     /* bring every server and site to the end of the run */
     double T = R.eng.now_s;
-    for (uint32_t i = 0; i < R.w.n_servers; i++)
+    for (uint32_t i = 0; i < R.w.n_servers; i++) {
         server_advance(&R.w.servers[i], T);
+        if (R.offline_since && R.w.servers[i].offline)   /* away until the end */
+            R.w.servers[i].off_s += T - R.offline_since[i];
+    }
     for (uint32_t k = 0; k < s->n_sites; k++)
         if (site_advance(&R, &R.sites[k], T))
             rc = EW_ENOMEM;

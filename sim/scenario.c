@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "yamlx.h"
+#include "../models/device/csvtable.h"
 #include "../models/routing/routing.h"
 
 #define MAX_SERVERS 50000000u
@@ -19,10 +20,19 @@ static const char *const service_names[] = {"exponential", "deterministic", "log
                                             "gamma", NULL};
 
 static const char *const top_keys[] = {"name", "title", "seed", "run", "workload", "routing",
-                                       "sites", "data_dir", NULL};
+                                       "sites", "data_dir", "verification", "outages", "arms",
+                                       NULL};
+static const char *const client_keys[] = {"region", "access", "share", NULL};
+static const char *const avail_keys[] = {"profile", "on", "off", "trace", NULL};
+static const char *const period_keys[] = {"distribution", "mean", "shape", "cv", NULL};
+static const char *const verify_keys[] = {"mode", "k", "p", NULL};
+static const char *const verify_names[] = {"none", "replicate", "spot", NULL};
+static const char *const outage_keys[] = {"site", "region", "from", "to", NULL};
+static const char *const arm_keys[] = {"name", "routing", "verification", "sites", NULL};
+static const char *const site_kind_names[] = {"datacentre", "edge", NULL};
 static const char *const run_keys[] = {"duration", "max_arrivals", "drain", "bin", "warmup",
                                        NULL};
-static const char *const workload_keys[] = {"arrivals", "service", "classes", NULL};
+static const char *const workload_keys[] = {"arrivals", "service", "classes", "clients", NULL};
 static const char *const class_keys[] = {"name", "kind", "model", "share", "prompt_tokens",
                                          "output_tokens", "steps", NULL};
 static const char *const tokens_keys[] = {"distribution", "value", "min", "max", "mean", "cv",
@@ -34,11 +44,14 @@ static const char *const token_dist_names[] = {"fixed", "uniform", "lognormal", 
                                                NULL};
 static const char *const arrivals_keys[] = {"process", "rate", "profile", NULL};
 static const char *const service_keys[] = {"distribution", "mean", "cv", NULL};
-static const char *const routing_keys[] = {"policy", NULL};
+static const char *const routing_keys[] = {"policy", "latency_objective", NULL};
 static const char *const site_keys[] = {"name", "servers", "slots", "speed", "weight", "power",
-                                        "sleep", "serving", NULL};
+                                        "sleep", "serving", "kind", "region", "access", "host",
+                                        "tariff", "availability", NULL};
 static const char *const power_keys[] = {"off", "idle", "busy", NULL};
 static const char *const sleep_keys[] = {"after", "wake", NULL};
+
+static int load_clients(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err);
 
 static int check_name(ew_yaml *y, yaml_node_t *n, const char *path, const char *name,
                       ew_error *err)
@@ -317,6 +330,9 @@ static int load_workload(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error
                             "an hour-of-day profile needs process: poisson");
     if ((rc = load_profile(s, y, pn, err)))
         return rc;
+    yaml_node_t *cln = ew_ymap_get(&w, "clients");
+    if (cln && (rc = load_clients(s, y, cln, err)))
+        return rc;
 
     /* classes: a list, shares summing to 1; none given is one generic class */
     if (cn) {
@@ -379,12 +395,372 @@ static int load_workload(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error
     return EW_OK;
 }
 
+static int load_geography(ew_scenario *s, ew_error *err)
+{
+    if (s->regions)
+        return EW_OK;
+    char path[600];
+    snprintf(path, sizeof path, "%s/regions.csv", s->data_dir);
+    int rc = ew_region_catalog_load(path, &s->regions, err);
+    if (rc == EW_OK) {
+        snprintf(path, sizeof path, "%s/network.csv", s->data_dir);
+        rc = ew_network_params_load(path, &s->net, err);
+        s->has_net = rc == EW_OK;
+    }
+    return rc;
+}
+
+static const char *region_code_at(const void *c, size_t i)
+{
+    return ew_region_catalog_at(c, i)->code;
+}
+
+/* The region named by a value node, as an index. */
+static int region_of(ew_scenario *s, ew_yaml *y, yaml_node_t *n, const char *path,
+                     uint32_t *out, ew_error *err)
+{
+    int rc = load_geography(s, err);
+    if (rc)
+        return rc;
+    if (n->type != YAML_SCALAR_NODE)
+        return ew_yaml_fail(y, n, path, err, "expected a region code, found %s", ew_yaml_kind(n));
+    const char *code = (const char *)n->data.scalar.value;
+    int i = ew_region_find(s->regions, code);
+    if (i < 0)
+        return unknown_name(y, n, path, code, "region", ew_region_catalog_count(s->regions),
+                            region_code_at, s->regions, err);
+    *out = (uint32_t)i;
+    return EW_OK;
+}
+
+static int load_clients(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
+{
+    const char *path = "workload.clients";
+    if (node->type != YAML_SEQUENCE_NODE)
+        return ew_yaml_fail(y, node, path, err, "expected a list of client regions, found %s",
+                            ew_yaml_kind(node));
+    long n = node->data.sequence.items.top - node->data.sequence.items.start;
+    if (n < 1 || n > 1000)
+        return ew_yaml_fail(y, node, path, err, "expected 1 to 1000 client regions, got %ld", n);
+    s->clients = calloc((size_t)n, sizeof *s->clients);
+    if (!s->clients)
+        return ew_error_set(err, EW_ENOMEM, "out of memory");
+    s->n_clients = (uint32_t)n;
+    double sum = 0.0;
+    for (uint32_t k = 0; k < s->n_clients; k++) {
+        ew_client_spec *c = &s->clients[k];
+        char sub[64], rp[96];
+        snprintf(sub, sizeof sub, "%s[%u]", path, k);
+        ew_ymap m;
+        int rc, access;
+        yaml_node_t *cn = ew_yaml_node(y, node->data.sequence.items.start[k]);
+        if ((rc = ew_ymap_open(&m, y, cn, sub, client_keys, err)) ||
+            (rc = ew_ymap_choice(&m, "access", 0, EW_ACCESS_FIBRE, ew_access_names, &access, err)) ||
+            (rc = ew_ymap_quantity(&m, "share", EW_Q_NUMBER, 1, 0, (ew_range){0, 1, 1, 0},
+                                   &c->share, err)))
+            return rc;
+        yaml_node_t *rn = ew_ymap_get(&m, "region");
+        snprintf(rp, sizeof rp, "%s.region", sub);
+        if (!rn)
+            return ew_yaml_fail(y, cn, rp, err, "missing (required: a region code)");
+        if ((rc = region_of(s, y, rn, rp, &c->region, err)))
+            return rc;
+        c->access = (ew_access)access;
+        sum += c->share;
+    }
+    if (fabs(sum - 1.0) > 1e-9)
+        return ew_yaml_fail(y, node, path, err, "shares must sum to 1, they sum to %.10g", sum);
+    return EW_OK;
+}
+
+static int load_period(ew_yaml *y, yaml_node_t *n, const char *path, ew_period_dist *d,
+                       ew_error *err)
+{
+    ew_ymap m;
+    int rc, kind;
+    if (!n)
+        return ew_yaml_fail(y, NULL, path, err, "missing (required: distribution and mean)");
+    if ((rc = ew_ymap_open(&m, y, n, path, period_keys, err)) ||
+        (rc = ew_ymap_choice(&m, "distribution", 1, 0, ew_period_kind_names, &kind, err)) ||
+        (rc = ew_ymap_quantity(&m, "mean", EW_Q_DURATION, 1, 0, EW_POSITIVE, &d->mean_s, err)))
+        return rc;
+    d->kind = (ew_period_kind)kind;
+    const char *param = d->kind == EW_PERIOD_WEIBULL ? "shape"
+                        : d->kind == EW_PERIOD_LOGNORMAL || d->kind == EW_PERIOD_HYPEREXP ? "cv"
+                                                                                          : NULL;
+    const char *other = param && param[0] == 's' ? "cv" : "shape";
+    if (ew_ymap_get(&m, other) || (!param && ew_ymap_get(&m, "cv"))) {
+        char sub[160];
+        const char *k = ew_ymap_get(&m, other) ? other : "cv";
+        ew_ymap_subpath(&m, k, sub, sizeof sub);
+        return ew_yaml_fail(y, ew_ymap_get(&m, k), sub, err, "does not apply to distribution %s",
+                            ew_period_kind_names[kind]);
+    }
+    d->shape = 1.0;
+    if (param && (rc = ew_ymap_quantity(&m, param, EW_Q_NUMBER, 1, 0, EW_POSITIVE, &d->shape, err)))
+        return rc;
+    const char *why = NULL;
+    if (ew_period_init(d, &why))
+        return ew_yaml_fail(y, n, path, err, "%s", why ? why : "invalid period distribution");
+    return EW_OK;
+}
+
+/* availability: {profile: NAME} from data/availability.csv */
+static int load_profile_periods(ew_scenario *s, ew_yaml *y, yaml_node_t *n, const char *path,
+                                const char *name, ew_avail_spec *a, ew_error *err)
+{
+    char file[600];
+    snprintf(file, sizeof file, "%s/availability.csv", s->data_dir);
+    ew_csv_table *t;
+    int rc = ew_csv_table_read(file, &t, err);
+    if (rc)
+        return rc;
+    static const char *const cols[] = {"profile", "phase", "distribution", "mean_h", "shape"};
+    int ix[5], found = 0;
+    char known[512] = "";
+    size_t len = 0;
+    if ((rc = ew_csv_require(t, cols, 5, ix, err))) {
+        ew_csv_table_free(t);
+        return rc;
+    }
+    for (size_t r = 0; r < t->nrows && rc == EW_OK; r++) {
+        const char *prof = t->cells[r][ix[0]];
+        if (!strstr(known, prof) && len < sizeof known - 64)
+            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", prof);
+        if (strcmp(prof, name) != 0)
+            continue;
+        const char *phase = t->cells[r][ix[1]];
+        ew_period_dist *d = !strcmp(phase, "on") ? &a->on : !strcmp(phase, "off") ? &a->off : NULL;
+        if (!d)
+            continue;
+        int kind = 0;
+        while (ew_period_kind_names[kind] && strcmp(ew_period_kind_names[kind], t->cells[r][ix[2]]))
+            kind++;
+        if (!ew_period_kind_names[kind]) {
+            rc = ew_csv_cell_error(t, r, ix[2], "a period distribution", err);
+            break;
+        }
+        d->kind = (ew_period_kind)kind;
+        double mean_h;
+        if ((rc = ew_csv_number(t, r, ix[3], 0, 0, 1e-9, "a mean > 0 [h]", &mean_h, err)) ||
+            (rc = ew_csv_number(t, r, ix[4], 1, 1.0, 1e-9, "a shape or cv > 0", &d->shape, err)))
+            break;
+        d->mean_s = mean_h * 3600.0;
+        const char *why = NULL;
+        if (ew_period_init(d, &why)) {
+            rc = ew_csv_cell_error(t, r, ix[2], why ? why : "valid parameters", err);
+            break;
+        }
+        found |= d == &a->on ? 1 : 2;
+    }
+    ew_csv_table_free(t);
+    if (rc)
+        return rc;
+    if (found != 3)
+        return ew_yaml_fail(y, n, path, err, "unknown availability profile \"%s\" (known in %s: %s)",
+                            name, file, known);
+    return EW_OK;
+}
+
+static int load_availability(ew_scenario *s, ew_yaml *y, yaml_node_t *n, const char *path,
+                             ew_avail_spec *a, ew_error *err)
+{
+    ew_ymap m;
+    char sub[160], profile[64], trace[512];
+    int rc;
+    if ((rc = ew_ymap_open(&m, y, n, path, avail_keys, err)) ||
+        (rc = ew_ymap_string(&m, "profile", 0, "", profile, sizeof profile, err)) ||
+        (rc = ew_ymap_string(&m, "trace", 0, "", trace, sizeof trace, err)))
+        return rc;
+    int given = (profile[0] != 0) + (trace[0] != 0) + (ew_ymap_get(&m, "on") || ew_ymap_get(&m, "off"));
+    if (given != 1)
+        return ew_yaml_fail(y, n, path, err,
+                            "give one of: profile (from availability.csv), on and off periods, "
+                            "or a trace file");
+    if (profile[0]) {
+        a->mode = EW_AVAIL_PERIODS;
+        return load_profile_periods(s, y, ew_ymap_get(&m, "profile"), path, profile, a, err);
+    }
+    if (trace[0]) {
+        a->mode = EW_AVAIL_TRACE;
+        char file[1100];
+        if (trace[0] == '/')
+            snprintf(file, sizeof file, "%s", trace);
+        else   /* relative paths are relative to the data folder's parent, the project root */
+            snprintf(file, sizeof file, "%s/../%s", s->data_dir, trace);
+        if (ew_trace_load(file, &a->trace, err) == EW_OK)
+            return EW_OK;
+        ew_error inner = *err;
+        ew_ymap_subpath(&m, "trace", sub, sizeof sub);
+        return ew_yaml_fail(y, ew_ymap_get(&m, "trace"), sub, err, "%s", inner.msg);
+    }
+    a->mode = EW_AVAIL_PERIODS;
+    ew_ymap_subpath(&m, "on", sub, sizeof sub);
+    if ((rc = load_period(y, ew_ymap_get(&m, "on"), sub, &a->on, err)))
+        return rc;
+    ew_ymap_subpath(&m, "off", sub, sizeof sub);
+    return load_period(y, ew_ymap_get(&m, "off"), sub, &a->off, err);
+}
+
+static int load_verify(ew_yaml *y, yaml_node_t *n, const char *path, ew_verify_spec *v,
+                       ew_error *err)
+{
+    ew_ymap m;
+    int rc, mode;
+    uint64_t k;
+    if ((rc = ew_ymap_open(&m, y, n, path, verify_keys, err)) ||
+        (rc = ew_ymap_choice(&m, "mode", 1, 0, verify_names, &mode, err)))
+        return rc;
+    v->mode = (ew_verify_mode)mode;
+    char sub[160];
+    if (mode != EW_VERIFY_REPLICATE && ew_ymap_get(&m, "k")) {
+        ew_ymap_subpath(&m, "k", sub, sizeof sub);
+        return ew_yaml_fail(y, ew_ymap_get(&m, "k"), sub, err, "only mode replicate takes k");
+    }
+    if (mode != EW_VERIFY_SPOT && ew_ymap_get(&m, "p")) {
+        ew_ymap_subpath(&m, "p", sub, sizeof sub);
+        return ew_yaml_fail(y, ew_ymap_get(&m, "p"), sub, err, "only mode spot takes p");
+    }
+    if ((rc = ew_ymap_count(&m, "k", mode == EW_VERIFY_REPLICATE, 1, 2, 16, &k, err)) ||
+        (rc = ew_ymap_quantity(&m, "p", EW_Q_NUMBER, mode == EW_VERIFY_SPOT, 0,
+                               (ew_range){0, 1, 0, 0}, &v->p, err)))
+        return rc;
+    v->k = (uint32_t)k;
+    return EW_OK;
+}
+
+static int site_index(const ew_scenario *s, const char *name)
+{
+    for (uint32_t k = 0; k < s->n_sites; k++)
+        if (!strcmp(s->sites[k].name, name))
+            return (int)k;
+    return -1;
+}
+
+static int load_outages(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
+{
+    if (node->type != YAML_SEQUENCE_NODE)
+        return ew_yaml_fail(y, node, "outages", err, "expected a list, found %s", ew_yaml_kind(node));
+    long n = node->data.sequence.items.top - node->data.sequence.items.start;
+    s->outages = calloc(n ? (size_t)n : 1, sizeof *s->outages);
+    if (!s->outages)
+        return ew_error_set(err, EW_ENOMEM, "out of memory");
+    s->n_outages = (uint32_t)n;
+    for (uint32_t k = 0; k < s->n_outages; k++) {
+        ew_outage_spec *o = &s->outages[k];
+        char path[64], sub[128], name[EW_NAME_MAX];
+        snprintf(path, sizeof path, "outages[%u]", k);
+        yaml_node_t *on = ew_yaml_node(y, node->data.sequence.items.start[k]);
+        ew_ymap m;
+        int rc;
+        if ((rc = ew_ymap_open(&m, y, on, path, outage_keys, err)) ||
+            (rc = ew_ymap_string(&m, "site", 0, "", name, sizeof name, err)) ||
+            (rc = ew_ymap_quantity(&m, "from", EW_Q_DURATION, 1, 0, EW_NONNEG, &o->from_s, err)) ||
+            (rc = ew_ymap_quantity(&m, "to", EW_Q_DURATION, 1, 0, EW_POSITIVE, &o->to_s, err)))
+            return rc;
+        yaml_node_t *rn = ew_ymap_get(&m, "region");
+        if (!!name[0] == !!rn)
+            return ew_yaml_fail(y, on, path, err, "name a site or a region (one of them)");
+        o->site = o->region = EW_NONE;
+        if (name[0]) {
+            int i = site_index(s, name);
+            snprintf(sub, sizeof sub, "%s.site", path);
+            if (i < 0)
+                return ew_yaml_fail(y, ew_ymap_get(&m, "site"), sub, err, "no site is named \"%s\"",
+                                    name);
+            o->site = (uint32_t)i;
+        } else {
+            snprintf(sub, sizeof sub, "%s.region", path);
+            if ((rc = region_of(s, y, rn, sub, &o->region, err)))
+                return rc;
+        }
+        if (o->to_s <= o->from_s) {
+            snprintf(sub, sizeof sub, "%s.to", path);
+            return ew_yaml_fail(y, ew_ymap_get(&m, "to"), sub, err,
+                                "must be later than from (%g s), got %g s", o->from_s, o->to_s);
+        }
+    }
+    return EW_OK;
+}
+
+static int load_arms(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
+{
+    if (node->type != YAML_SEQUENCE_NODE)
+        return ew_yaml_fail(y, node, "arms", err, "expected a list, found %s", ew_yaml_kind(node));
+    long n = node->data.sequence.items.top - node->data.sequence.items.start;
+    if (n < 1 || n > 16)
+        return ew_yaml_fail(y, node, "arms", err, "expected 1 to 16 arms, got %ld", n);
+    s->arms = calloc((size_t)n, sizeof *s->arms);
+    if (!s->arms)
+        return ew_error_set(err, EW_ENOMEM, "out of memory");
+    s->n_arms = (uint32_t)n;
+    for (uint32_t k = 0; k < s->n_arms; k++) {
+        ew_arm_spec *a = &s->arms[k];
+        char path[64], sub[128];
+        snprintf(path, sizeof path, "arms[%u]", k);
+        yaml_node_t *an = ew_yaml_node(y, node->data.sequence.items.start[k]);
+        ew_ymap m;
+        int rc;
+        if ((rc = ew_ymap_open(&m, y, an, path, arm_keys, err)) ||
+            (rc = ew_ymap_string(&m, "name", 1, NULL, a->name, sizeof a->name, err)) ||
+            (rc = ew_ymap_string(&m, "routing", 0, s->routing, a->routing, sizeof a->routing, err)))
+            return rc;
+        snprintf(sub, sizeof sub, "%s.name", path);
+        if ((rc = check_name(y, ew_ymap_get(&m, "name"), sub, a->name, err)))
+            return rc;
+        for (uint32_t j = 0; j < k; j++)
+            if (!strcmp(s->arms[j].name, a->name))
+                return ew_yaml_fail(y, ew_ymap_get(&m, "name"), sub, err,
+                                    "\"%s\" is already the name of arms[%u]", a->name, j);
+        if (!ew_routing_find(a->routing)) {
+            snprintf(sub, sizeof sub, "%s.routing", path);
+            return ew_yaml_fail(y, ew_ymap_get(&m, "routing"), sub, err, "unknown policy \"%s\"",
+                                a->routing);
+        }
+        a->verify = s->verify;
+        yaml_node_t *vn = ew_ymap_get(&m, "verification");
+        snprintf(sub, sizeof sub, "%s.verification", path);
+        if (vn && (rc = load_verify(y, vn, sub, &a->verify, err)))
+            return rc;
+        if (!(a->uses_site = malloc(s->n_sites)))
+            return ew_error_set(err, EW_ENOMEM, "out of memory");
+        yaml_node_t *sn = ew_ymap_get(&m, "sites");
+        memset(a->uses_site, sn ? 0 : 1, s->n_sites);
+        snprintf(sub, sizeof sub, "%s.sites", path);
+        if (sn && sn->type != YAML_SEQUENCE_NODE)
+            return ew_yaml_fail(y, sn, sub, err, "expected a list of site names, found %s",
+                                ew_yaml_kind(sn));
+        for (yaml_node_item_t *it = sn ? sn->data.sequence.items.start : NULL;
+             sn && it < sn->data.sequence.items.top; it++) {
+            yaml_node_t *nn = ew_yaml_node(y, *it);
+            int i = nn->type == YAML_SCALAR_NODE
+                        ? site_index(s, (const char *)nn->data.scalar.value) : -1;
+            if (i < 0)
+                return ew_yaml_fail(y, nn, sub, err, "no site is named \"%s\"",
+                                    nn->type == YAML_SCALAR_NODE
+                                        ? (const char *)nn->data.scalar.value : "");
+            a->uses_site[i] = 1;
+        }
+    }
+    return EW_OK;
+}
+
+void ew_scenario_apply_arm(ew_scenario *s, const ew_arm_spec *a)
+{
+    snprintf(s->routing, sizeof s->routing, "%s", a->routing);
+    s->verify = a->verify;
+    for (uint32_t k = 0; k < s->n_sites; k++)
+        s->sites[k].disabled = a->uses_site && !a->uses_site[k];
+}
+
 static int load_routing(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
 {
     ew_ymap m;
     int rc = ew_ymap_open(&m, y, node, "routing", routing_keys, err);
     if (rc || (rc = ew_ymap_string(&m, "policy", 0, "weighted", s->routing,
-                                   sizeof s->routing, err)))
+                                   sizeof s->routing, err)) ||
+        (rc = ew_ymap_quantity(&m, "latency_objective", EW_Q_DURATION, 0, INFINITY, EW_POSITIVE,
+                               &s->latency_objective_s, err)))
         return rc;
     if (!ew_routing_find(s->routing)) {
         char known[256] = "";
@@ -459,6 +835,72 @@ static int load_serving(ew_scenario *s, ew_yaml *y, yaml_node_t *node, const cha
     return EW_OK;
 }
 
+/* "0.31 USD/kWh" (or a plain number of USD/kWh). */
+static int parse_tariff(ew_yaml *y, yaml_node_t *n, const char *path, double *out, ew_error *err)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return ew_yaml_fail(y, n, path, err, "expected a price such as 0.31 USD/kWh");
+    const char *text = (const char *)n->data.scalar.value;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *u = strstr(buf, "USD/kWh");
+    if (u)
+        *u = '\0';
+    double v;
+    if (ew_units_parse(buf, EW_Q_NUMBER, &v) || v < 0 || v > 100)
+        return ew_yaml_fail(y, n, path, err, "expected a price from 0 to 100 USD/kWh, got \"%s\"",
+                            text);
+    *out = v;
+    return EW_OK;
+}
+
+static const char *host_name_at(const void *c, size_t i)
+{
+    return ew_host_catalog_at(c, i)->name;
+}
+
+/* kind, region, access, host and tariff of a site. */
+static int load_site_place(ew_scenario *s, ew_yaml *y, ew_ymap *m, const char *path,
+                           ew_site_spec *site, ew_error *err)
+{
+    char sub[160], host[32];
+    int rc, kind, access;
+    if ((rc = ew_ymap_choice(m, "kind", 0, 0, site_kind_names, &kind, err)))
+        return rc;
+    site->edge = kind == 1;
+    if ((rc = ew_ymap_choice(m, "access", 0, site->edge ? EW_ACCESS_FIBRE : EW_ACCESS_DATACENTRE,
+                             ew_access_names, &access, err)))
+        return rc;
+    site->access = (ew_access)access;
+    site->region = EW_NONE;
+    yaml_node_t *rn = ew_ymap_get(m, "region");
+    ew_ymap_subpath(m, "region", sub, sizeof sub);
+    if (rn && (rc = region_of(s, y, rn, sub, &site->region, err)))
+        return rc;
+    site->tariff_usd_per_kwh =
+        site->region != EW_NONE ? ew_region_catalog_at(s->regions, site->region)->price_usd_per_kwh
+                                : 0.0;
+    yaml_node_t *tn = ew_ymap_get(m, "tariff");
+    ew_ymap_subpath(m, "tariff", sub, sizeof sub);
+    if (tn && (rc = parse_tariff(y, tn, sub, &site->tariff_usd_per_kwh, err)))
+        return rc;
+    if ((rc = ew_ymap_string(m, "host", 0, "", host, sizeof host, err)) || !host[0])
+        return rc;
+    if (!s->hosts) {
+        char file[600];
+        snprintf(file, sizeof file, "%s/hosts.csv", s->data_dir);
+        if ((rc = ew_host_catalog_load(file, &s->hosts, err)))
+            return rc;
+    }
+    site->host = ew_host_find(s->hosts, host);
+    ew_ymap_subpath(m, "host", sub, sizeof sub);
+    if (!site->host)
+        return unknown_name(y, ew_ymap_get(m, "host"), sub, host, "host",
+                            ew_host_catalog_count(s->hosts), host_name_at, s->hosts, err);
+    (void)path;
+    return EW_OK;
+}
+
 static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, ew_error *err)
 {
     ew_site_spec *site = &s->sites[k];
@@ -477,6 +919,8 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
         if (strcmp(s->sites[j].name, site->name) == 0)
             return ew_yaml_fail(y, ew_ymap_get(&m, "name"), sub, err,
                                 "\"%s\" is already the name of sites[%u]", site->name, j);
+    if ((rc = load_site_place(s, y, &m, path, site, err)))
+        return rc;
     if ((rc = ew_ymap_count(&m, "servers", 1, 0, 1, MAX_SERVERS, &servers, err)) ||
         (rc = ew_ymap_count(&m, "slots", 0, 1, 1, 1000000, &slots, err)) ||
         (rc = ew_ymap_quantity(&m, "speed", EW_Q_NUMBER, 0, 1.0, (ew_range){0, 1e6, 1, 0},
@@ -502,7 +946,20 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
             }
         site->serving = 1;
         snprintf(sub, sizeof sub, "%s.serving", path);
-        return load_serving(s, y, svn, sub, site, err);
+        if ((rc = load_serving(s, y, svn, sub, site, err)))
+            return rc;
+        yaml_node_t *an = ew_ymap_get(&m, "availability");
+        snprintf(sub, sizeof sub, "%s.availability", path);
+        if (an && (rc = load_availability(s, y, an, sub, &site->avail, err)))
+            return rc;
+        if (site->avail.mode == EW_AVAIL_TRACE && site->avail.trace->end_s <= 0.0)
+            return ew_yaml_fail(y, an, sub, err, "the trace holds no interval");
+        return EW_OK;
+    }
+    if (ew_ymap_get(&m, "availability")) {
+        snprintf(sub, sizeof sub, "%s.availability", path);
+        return ew_yaml_fail(y, ew_ymap_get(&m, "availability"), sub, err,
+                            "only serving sites (GPU nodes) come and go");
     }
 
     yaml_node_t *pn = ew_ymap_get(&m, "power");
@@ -632,6 +1089,7 @@ static int decode(ew_scenario *s, ew_yaml *y, ew_error *err)
         (rc = ew_ymap_count(&top, "seed", 0, 1, 0, UINT64_MAX >> 11, &seed, err)))
         return rc;
     s->seed = seed;
+    s->latency_objective_s = INFINITY;
     if ((rc = ew_ymap_string(&top, "data_dir", 0, ew_default_data_dir(), s->data_dir,
                              sizeof s->data_dir, err)))
         return rc;
@@ -639,6 +1097,11 @@ static int decode(ew_scenario *s, ew_yaml *y, ew_error *err)
         (rc = load_workload(s, y, ew_ymap_get(&top, "workload"), err)) ||
         (rc = load_routing(s, y, ew_ymap_get(&top, "routing"), err)) ||
         (rc = load_sites(s, y, ew_ymap_get(&top, "sites"), err)))
+        return rc;
+    yaml_node_t *vn = ew_ymap_get(&top, "verification"), *on = ew_ymap_get(&top, "outages"),
+                *an = ew_ymap_get(&top, "arms");
+    if ((vn && (rc = load_verify(y, vn, "verification", &s->verify, err))) ||
+        (on && (rc = load_outages(s, y, on, err))) || (an && (rc = load_arms(s, y, an, err))))
         return rc;
     return check_classes_served(s, y, err);
 }
@@ -718,7 +1181,16 @@ void ew_scenario_free(ew_scenario *s)
         return;
     ew_device_catalog_free(s->devices);
     ew_model_catalog_free(s->models);
+    ew_region_catalog_free(s->regions);
+    ew_host_catalog_free(s->hosts);
+    for (uint32_t k = 0; s->sites && k < s->n_sites; k++)
+        ew_trace_free(s->sites[k].avail.trace);
     free(s->classes);
+    free(s->clients);
+    free(s->outages);
+    for (uint32_t a = 0; s->arms && a < s->n_arms; a++)
+        free(s->arms[a].uses_site);
+    free(s->arms);
     free(s->sites);
     free(s->source_text);
     free(s->effective_text);

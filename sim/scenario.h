@@ -20,7 +20,10 @@
 #include <stdint.h>
 
 #include "ew.h"
+#include "../models/availability/availability.h"
 #include "../models/device/device.h"
+#include "../models/network/network.h"
+#include "../models/node/host.h"
 #include "../models/inference/cost.h"
 #include "../models/inference/model.h"
 
@@ -84,6 +87,21 @@ typedef struct ew_serving_spec {
     uint32_t replicas_per_server;  /* gpus_per_server / tp */
 } ew_serving_spec;
 
+/* Where queries come from. */
+typedef struct ew_client_spec {
+    uint32_t region;               /* index into the region catalogue */
+    ew_access access;
+    double share;                  /* of arrivals [1]; shares sum to 1 */
+} ew_client_spec;
+
+/* When a site's nodes are offered: always, alternating periods, or a trace. */
+typedef enum ew_avail_mode { EW_AVAIL_ALWAYS, EW_AVAIL_PERIODS, EW_AVAIL_TRACE } ew_avail_mode;
+typedef struct ew_avail_spec {
+    ew_avail_mode mode;
+    ew_period_dist on, off;        /* EW_AVAIL_PERIODS */
+    ew_trace *trace;               /* EW_AVAIL_TRACE (owned); node i follows trace node i mod n */
+} ew_avail_spec;
+
 typedef struct ew_site_spec {
     char name[EW_NAME_MAX];
     uint32_t servers;        /* identical servers [1] */
@@ -97,7 +115,37 @@ typedef struct ew_site_spec {
     double wake_s;           /* time from off to ready, drawn at idle power [s] */
     int serving;             /* 1: a serving site (serve holds its set-up) */
     ew_serving_spec serve;
+    int edge;                /* 1: home or edge nodes (kind: edge); 0: a data centre */
+    uint32_t region;         /* index into the region catalogue, or EW_NONE */
+    ew_access access;        /* its network access */
+    const ew_host *host;     /* the machine around the GPU, or NULL */
+    double tariff_usd_per_kwh;   /* electricity price [USD/kWh] */
+    ew_avail_spec avail;
+    int disabled;            /* not part of the present arm: no servers, no energy */
 } ew_site_spec;
+
+/* Extra executions to check a decentralised node's answer. */
+typedef enum ew_verify_mode { EW_VERIFY_NONE, EW_VERIFY_REPLICATE, EW_VERIFY_SPOT } ew_verify_mode;
+typedef struct ew_verify_spec {
+    ew_verify_mode mode;
+    uint32_t k;                    /* replicate: executions per query (>= 2) */
+    double p;                      /* spot: probability of a second execution */
+} ew_verify_spec;
+
+/* A site's or a region's nodes taken offline for [from, to). */
+typedef struct ew_outage_spec {
+    uint32_t site;                 /* EW_NONE when it names a region */
+    uint32_t region;               /* EW_NONE when it names a site */
+    double from_s, to_s;
+} ew_outage_spec;
+
+/* A variant run on the same arrivals (common random numbers). */
+typedef struct ew_arm_spec {
+    char name[EW_NAME_MAX];
+    char routing[EW_NAME_MAX];
+    ew_verify_spec verify;
+    uint8_t *uses_site;            /* [n_sites]: 1 if the site is part of this arm (all by default) */
+} ew_arm_spec;
 
 typedef struct ew_scenario {
     char name[EW_NAME_MAX];
@@ -121,6 +169,18 @@ typedef struct ew_scenario {
     ew_device_catalog *devices;       /* loaded when a site serves a model */
     ew_model_catalog *models;
     char routing[EW_NAME_MAX];        /* routing policy name (models/routing) */
+    double latency_objective_s;       /* for carbon- and cost-aware routing [s] */
+    ew_client_spec *clients;          /* none: no geography */
+    uint32_t n_clients;
+    ew_region_catalog *regions;       /* loaded when regions are named */
+    ew_network_params net;
+    int has_net;
+    ew_host_catalog *hosts;
+    ew_verify_spec verify;
+    ew_outage_spec *outages;
+    uint32_t n_outages;
+    ew_arm_spec *arms;                /* none: one run, as the scenario says */
+    uint32_t n_arms;
     ew_site_spec *sites;
     uint32_t n_sites;
     char *source_text;                /* the file as read */
@@ -142,6 +202,10 @@ int ew_scenario_load_string(const char *name, const char *text,
                             const char *const *sets, int n_sets,
                             ew_scenario **out, ew_error *err);
 void ew_scenario_free(ew_scenario *s);
+
+/* Applies arm a's routing and verification to s (a copy of the scenario
+ * for that arm's run). */
+void ew_scenario_apply_arm(ew_scenario *s, const ew_arm_spec *a);
 
 /* Service-rate capacity of the whole scenario: sum over servers of
  * slots × speed / mean demand [queries/s]. */

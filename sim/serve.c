@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum phase { IDLE, PREFILL, DECODE, IMAGE, MIXED };
+enum phase { IDLE, PREFILL, DECODE, IMAGE, MIXED, OFFLINE };
 
 struct replica {
     const ew_deployment *dp;
@@ -73,6 +73,10 @@ static int schedule_phase_end(run *R, replica *rp, double t_end)
 static int charge(run *R, replica *rp, double t0, double t1, double energy_j, int idle)
 {
     site_acc *a = &R->sites[rp->site];
+    const ew_host *h = R->s->sites[rp->site].host;
+    if (h)   /* the machine around the GPU, at the wall, per GPU of the replica */
+        a->host_energy_j += (idle ? h->idle_w : h->busy_w) / h->psu_efficiency * rp->dp->tp *
+                            (t1 - t0);
     R->w.servers[rp->server].energy_j += energy_j;
     if (idle)
         a->idle_energy_j += energy_j;
@@ -88,35 +92,132 @@ static double idle_power_w(const replica *rp)
     return rp->dp->laws.idle_w * rp->dp->tp;
 }
 
+/* Network time of a query served at site k: the round trip from its client
+ * and its prompt and answer over the client's access [s]; the bytes moved
+ * in *bytes. */
+static double network_s(run *R, uint32_t id, uint32_t k, double *bytes)
+{
+    const ew_scenario *s = R->s;
+    *bytes = 0.0;
+    if (!s->has_net || !s->n_clients)
+        return 0.0;
+    const query_llm *ql = &R->ql[id];
+    const ew_client_spec *c = &s->clients[R->q[id].client];
+    *bytes = s->classes[R->q[id].cls].kind == EW_CLASS_IMAGE
+                 ? (double)ql->prompt * s->net.bytes_per_token + s->net.bytes_per_image
+                 : ((double)ql->prompt + ql->output) * s->net.bytes_per_token;
+    return ew_world_rtt_s(&R->w, c->region, c->access, k) +
+           *bytes / s->net.bandwidth_bytes_per_s[c->access];
+}
+
+/* The query whose original is root has all its executions done (or failed). */
+static void finish_query(run *R, uint32_t root, double now)
+{
+    query *q = &R->q[root];
+    query_llm *ql = &R->ql[root];
+    R->n_done++;
+    if (ql->failed) {
+        R->failed_queries++;
+        run_query_release(R, root);
+        return;
+    }
+    site_acc *a = &R->sites[ql->site_done];
+    double bytes, net = network_s(R, root, ql->site_done, &bytes);
+    if (q->arrival_s >= R->s->warmup_s) {
+        double lat = now - q->arrival_s + net;
+        ew_hist_add(&a->lat_hist, lat);
+        a->lat_sum_s += lat;
+        a->network_sum_s += net;
+        a->n_queries++;
+        a->query_energy_j += ql->energy_j;
+    }
+    if (R->s->has_net && R->s->n_clients)
+        a->network_energy_j += bytes * R->s->net.j_per_byte[R->s->clients[q->client].access];
+    run_record_sojourn(R, a, q->arrival_s, now);
+    run_record_query(R, root, ql->site_done, now, net);
+    run_query_release(R, root);
+}
+
+/* Execution id is done on replica rp. */
 static void complete(run *R, replica *rp, uint32_t id, double now)
 {
     query *q = &R->q[id];
-    const query_llm *ql = &R->ql[id];
+    query_llm *ql = &R->ql[id];
     site_acc *a = &R->sites[rp->site];
     ew_server *sv = &R->w.servers[rp->server];
-    if (q->arrival_s >= R->s->warmup_s) {
-        double ttft = q->first_token_s - q->arrival_s;
-        ew_hist_add(&a->ttft_hist, ttft);
-        a->ttft_sum_s += ttft;
-        a->n_ttft++;
-        if (ql->output > 1) {
-            double tpot = (now - q->first_token_s) / (ql->output - 1);
-            ew_hist_add(&a->tpot_hist, tpot);
-            a->tpot_sum_s += tpot;
-            a->n_tpot++;
-        }
-        a->output_tokens += ql->output;
-        a->query_energy_j += ql->energy_j;
-    }
-    run_record_sojourn(R, a, q->arrival_s, now);
-    run_record_query(R, id, rp->site, now);
     uint32_t old_n = sv->in_system--;
     a->in_system--;
     sv->completions++;
     a->completions++;
-    R->n_done++;
     run_count_changed(R, rp->server, old_n);
-    run_query_release(R, id);
+    uint32_t root = ql->root;
+    if (root == id) {   /* the original: its own latency figures */
+        ql->site_done = rp->site;
+        ql->done_s = now;
+        if (q->arrival_s >= R->s->warmup_s) {
+            double ttft = q->first_token_s - q->arrival_s;
+            ew_hist_add(&a->ttft_hist, ttft);
+            a->ttft_sum_s += ttft;
+            a->n_ttft++;
+            if (ql->output > 1) {
+                double tpot = (now - q->first_token_s) / (ql->output - 1);
+                ew_hist_add(&a->tpot_hist, tpot);
+                a->tpot_sum_s += tpot;
+                a->n_tpot++;
+            }
+            a->output_tokens += ql->output;
+        }
+    } else {            /* a check: its energy is the query's */
+        R->ql[root].energy_j += ql->energy_j;
+        R->ql[root].lost_j += ql->lost_j;
+        run_query_release(R, id);
+    }
+    if (--R->ql[root].pending == 0)
+        finish_query(R, root, now);
+}
+
+uint32_t serve_verify_executions(run *R)
+{
+    const ew_verify_spec *v = &R->s->verify;
+    if (v->mode == EW_VERIFY_REPLICATE)
+        return v->k;
+    if (v->mode == EW_VERIFY_SPOT)
+        return gsl_rng_uniform(R->rng[EW_STREAM_VERIFY]) < v->p ? 2 : 1;
+    return 1;
+}
+
+int serve_no_server(run *R, uint32_t id, double now)
+{
+    query_llm *ql = &R->ql[id];
+    uint32_t root = ql->root;
+    if (root == id) {
+        ql->failed = 1;
+        ql->site_done = 0;
+    } else {
+        run_query_release(R, id);
+    }
+    if (--R->ql[root].pending == 0)
+        finish_query(R, root, now);
+    return EW_OK;
+}
+
+int serve_add_checks(run *R, uint32_t id, double now, uint32_t n, uint32_t server)
+{
+    for (uint32_t c = 0; c < n; c++) {
+        uint32_t cid;
+        if (run_query_alloc(R, &cid))
+            return EW_ENOMEM;
+        R->q[cid] = R->q[id];
+        R->q[cid].next = EW_NONE;
+        R->ql[cid] = R->ql[id];
+        R->ql[cid].pending = 0;
+        int rc = run_dispatch(R, cid, now, server, NULL);
+        if (rc == EW_RUN_NO_SERVER)
+            rc = serve_no_server(R, cid, now);
+        if (rc)
+            return rc;
+    }
+    return EW_OK;
 }
 
 /* Removes the requests that have all their tokens from the running set. */
@@ -157,9 +258,9 @@ static int finish_phase(run *R, replica *rp, double now)
         for (uint32_t j = 0; j < rp->n_running; j++) {
             query *q = &R->q[rp->running[j]];
             query_llm *ql = &R->ql[rp->running[j]];
-            if (!q->prefilling)
+            if (!ql->prefilling)
                 continue;
-            q->prefilling = 0;
+            ql->prefilling = 0;
             ql->energy_j += ew_cost_prefill(rp->dp, (double)ql->prompt + ql->generated, 0).energy_j;
             ql->generated++;   /* the prefill yields the next token */
             rp->kv_used += 1.0;
@@ -183,7 +284,7 @@ static int finish_phase(run *R, replica *rp, double now)
         double per_token = rp->phase_energy_j / (rp->batch + rp->chunk);
         for (uint32_t j = 0; j < rp->n_running; j++) {
             uint32_t id = rp->running[j];
-            if (R->q[id].prefilling)
+            if (R->ql[id].prefilling)
                 continue;
             R->ql[id].generated++;
             R->ql[id].energy_j += per_token;
@@ -194,7 +295,7 @@ static int finish_phase(run *R, replica *rp, double now)
         ql->energy_j += per_token * rp->chunk;
         ql->prefilled += (uint32_t)rp->chunk;
         if (ql->prefilled == ql->prompt + ql->generated) {
-            q->prefilling = 0;
+            ql->prefilling = 0;
             ql->generated++;   /* the prefill yields the next token */
             rp->kv_used += 1.0;
             if (isnan(q->first_token_s))
@@ -207,6 +308,8 @@ static int finish_phase(run *R, replica *rp, double now)
     case IDLE:
         if (charge(R, rp, rp->t0_s, now, idle_power_w(rp) * (now - rp->t0_s), 1))
             return EW_ENOMEM;
+        break;
+    case OFFLINE:
         break;
     }
     retire_finished(R, rp, now);
@@ -260,8 +363,10 @@ static int start_next(run *R, replica *rp, double now)
         uint32_t id = wait_pop(R, rp);
         /* a preempted request is prefilled again over its prompt and the
          * output it had (recomputation) */
-        q->prefilling = 1;
+        R->ql[id].prefilling = 1;
         R->ql[id].prefilled = 0;
+        if (isnan(q->first_token_s))
+            R->ql[id].admitted_s = now;
         rp->kv_used += (double)ql->prompt + ql->generated;
         rp->running[rp->n_running++] = id;
         if (rp->sv->prefill_chunk)
@@ -282,7 +387,7 @@ static int start_next(run *R, replica *rp, double now)
         for (uint32_t j = 0; j < rp->n_running; j++) {
             uint32_t id = rp->running[j];
             const query_llm *ql = &R->ql[id];
-            if (R->q[id].prefilling) {   /* chunked prefill: oldest first */
+            if (R->ql[id].prefilling) {   /* chunked prefill: oldest first */
                 if (chunk_id == EW_NONE)
                     chunk_id = id;
                 continue;
@@ -377,23 +482,91 @@ int serve_on_event(ew_engine *e, const ew_event *ev, void *ctx)
     return rc ? rc : run_drained(R);
 }
 
+/* Energy of the phase in progress from its start to now, pro rata of its
+ * planned time (a phase cut short: the run's end, a departing node). */
+static double phase_energy_so_far(const replica *rp, double now)
+{
+    if (rp->phase == IDLE)
+        return idle_power_w(rp) * (now - rp->t0_s);
+    if (rp->phase == OFFLINE)
+        return 0.0;
+    double full = rp->phase == DECODE
+                      ? ew_cost_decode_steps(rp->dp, rp->batch, rp->ctx0, rp->k).energy_j
+                      : rp->phase_energy_j;
+    double span = rp->t_end_s - rp->t0_s;
+    return span > 0.0 ? full * (now - rp->t0_s) / span : 0.0;
+}
+
+int serve_node_offline(run *R, uint32_t i, double now, int leaving)
+{
+    replica *rp = &R->replicas[R->replica_of[i]];
+    if (!leaving) {   /* back: idle from now */
+        rp->phase = IDLE;
+        rp->t0_s = now;
+        return EW_OK;
+    }
+    if (rp->phase == OFFLINE)
+        return EW_OK;
+    site_acc *a = &R->sites[rp->site];
+    int idle = rp->phase == IDLE;
+    double e = phase_energy_so_far(rp, now);
+    if (charge(R, rp, rp->t0_s, now, e, idle))
+        return EW_ENOMEM;
+    if (!idle)
+        a->lost_energy_j += e;   /* the step in progress produced nothing */
+    rp->phase = OFFLINE;
+    rp->gen++;                   /* its pending event is void */
+    /* every request on it, running or waiting, is lost and sent elsewhere */
+    uint32_t n = rp->n_running, ids_on_stack[64], *ids = ids_on_stack;
+    for (uint32_t w = rp->wait_head; w != EW_NONE; w = R->q[w].next)
+        n++;
+    if (n > 64 && !(ids = malloc(n * sizeof *ids)))
+        return EW_ENOMEM;
+    uint32_t m = 0;
+    for (uint32_t j = 0; j < rp->n_running; j++)
+        ids[m++] = rp->running[j];
+    for (uint32_t w = rp->wait_head; w != EW_NONE; w = R->q[w].next)
+        ids[m++] = w;
+    /* the step in progress is charged to the requests in it, in equal shares */
+    double share = !idle && rp->n_running ? e / rp->n_running : 0.0;
+    for (uint32_t j = 0; j < rp->n_running; j++)
+        R->ql[rp->running[j]].lost_j += share;
+    rp->n_running = 0;
+    rp->wait_head = rp->wait_tail = EW_NONE;
+    rp->kv_used = 0.0;
+    ew_server *sv = &R->w.servers[i];
+    int rc = EW_OK;
+    for (uint32_t j = 0; j < m && rc == EW_OK; j++) {
+        uint32_t id = ids[j];
+        query_llm *ql = &R->ql[id];
+        uint32_t old_n = sv->in_system--;
+        a->in_system--;
+        a->lost_exec++;
+        run_count_changed(R, i, old_n);
+        a->lost_energy_j += ql->energy_j;
+        ql->lost_j += ql->energy_j;
+        ql->energy_j = 0.0;
+        ql->generated = ql->prefilled = 0;
+        ql->prefilling = 0;
+        R->q[id].first_token_s = NAN;
+        R->q[id].next = EW_NONE;
+        ql->dispatched_s = now;
+        rc = run_dispatch(R, id, now, EW_NONE, NULL);
+        if (rc == EW_RUN_NO_SERVER)
+            rc = serve_no_server(R, id, now);
+    }
+    if (ids != ids_on_stack)
+        free(ids);
+    return rc;
+}
+
 int serve_finish(run *R, double T)
 {
     for (uint32_t r = 0; r < R->n_replicas; r++) {
         replica *rp = &R->replicas[r];
-        double energy;
-        int idle = rp->phase == IDLE;
-        if (idle) {
-            energy = idle_power_w(rp) * (T - rp->t0_s);
-        } else {
-            /* the phase in progress, pro rata of its time */
-            double full = rp->phase == DECODE
-                              ? ew_cost_decode_steps(rp->dp, rp->batch, rp->ctx0, rp->k).energy_j
-                              : rp->phase_energy_j;
-            double span = rp->t_end_s - rp->t0_s;
-            energy = span > 0.0 ? full * (T - rp->t0_s) / span : 0.0;
-        }
-        if (charge(R, rp, rp->t0_s, T, energy, idle))
+        if (rp->phase == OFFLINE)
+            continue;
+        if (charge(R, rp, rp->t0_s, T, phase_energy_so_far(rp, T), rp->phase == IDLE))
             return EW_ENOMEM;
     }
     return EW_OK;

@@ -1,7 +1,8 @@
 /* weighted.c — a server is chosen with probability proportional to its
- * site's `weight` (default: speed × slots, i.e. its service capacity, which
- * gives every server the same utilisation). Sampling in O(1) with Walker's
- * alias method as implemented by GSL (gsl_ran_discrete). */
+ * site's `weight` (default: speed × slots, its service capacity, which gives
+ * every server the same utilisation). Sampling in O(1) with Walker's alias
+ * method as implemented by GSL (gsl_ran_discrete); an offline or excluded
+ * pick is drawn again (up to 16 times), then falls back to uniform. */
 #include "routing.h"
 
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 
 typedef struct weighted {
     gsl_ran_discrete_t *table;
-    const uint32_t *servers;   /* NULL: the list is 0, 1, ..., n-1 */
+    const uint32_t *servers;   /* the group's servers; NULL when they are 0, 1, ..., n-1 */
 } weighted;
 
 static void release(void *state)
@@ -22,26 +23,23 @@ static void release(void *state)
     free(wt);
 }
 
-static int init(void **state, const ew_world *w, const uint32_t *servers, uint32_t n)
+static int init(void **state, const ew_world *w, uint32_t g)
 {
+    const ew_group *gr = &w->groups[g];
     weighted *wt = calloc(1, sizeof *wt);
-    double *p = calloc(n ? n : 1, sizeof *p);
+    double *p = calloc(gr->n_servers ? gr->n_servers : 1, sizeof *p);
     if (!wt || !p) {
         free(p);
         release(wt);
         return -1;
     }
-    for (uint32_t j = 0; j < n; j++)
-        p[j] = w->scenario->sites[w->servers[servers[j]].site].weight;
-    wt->table = gsl_ran_discrete_preproc(n, p);
-    wt->servers = servers;
-    if (n == w->n_servers) {
-        uint32_t j = 0;
-        while (j < n && servers[j] == j)
-            j++;
-        if (j == n)
-            wt->servers = NULL;   /* picks need no lookup */
+    int identity = 1;
+    for (uint32_t j = 0; j < gr->n_servers; j++) {
+        p[j] = w->scenario->sites[w->servers[gr->servers[j]].site].weight;
+        identity &= gr->servers[j] == j;
     }
+    wt->table = gsl_ran_discrete_preproc(gr->n_servers, p);
+    wt->servers = identity ? NULL : gr->servers;   /* picks need no lookup */
     free(p);
     if (!wt->table) {
         release(wt);
@@ -51,14 +49,18 @@ static int init(void **state, const ew_world *w, const uint32_t *servers, uint32
     return 0;
 }
 
-static uint32_t pick(void *state, const ew_world *w, gsl_rng *r)
+static uint32_t pick(void *state, const ew_world *w, const ew_route_query *q, gsl_rng *r)
 {
-    (void)w;
     const weighted *wt = state;
-    uint32_t j = (uint32_t)gsl_ran_discrete(r, wt->table);
-    return wt->servers ? wt->servers[j] : j;
+    for (int tries = 0; tries < 16; tries++) {
+        uint32_t j = (uint32_t)gsl_ran_discrete(r, wt->table);
+        uint32_t i = wt->servers ? wt->servers[j] : j;
+        if (ew_world_is_online(w, i) && i != q->except)
+            return i;
+    }
+    return ew_world_random_online(w, q->group, q->except, r);
 }
 
 const ew_routing_policy ew_routing_weighted = {
-    "weighted", "each server with probability proportional to its site's weight",
-    init, pick, NULL, release};
+    "weighted", "each server with probability proportional to its site's weight", 0,
+    init, pick, release};

@@ -23,7 +23,7 @@ typedef struct ew_server {
     uint32_t queue_head;    /* first waiting query id, or EW_NONE */
     uint32_t queue_tail;    /* last waiting query id, or EW_NONE */
     uint32_t sleep_gen;     /* bumped at each wake-up: stale sleep timers ignore */
-    uint32_t pad_;
+    uint32_t offline;       /* reasons it is not offered (bits): 0 = online */
     double power_w;         /* present draw [W] */
     double t_last_s;        /* time of the last energy update [s] */
     double energy_j;        /* energy so far [J] */

@@ -61,5 +61,7 @@ int main(void)
      * and events per query are the figures to watch) */
     const char *chat[] = {"run.max_arrivals=1000000"};
     rc |= bench_case("chat: 10^6 queries, 16 H100s", "scenarios/dc-h100-chat.yaml", chat, 1);
+    /* the edge at scale: a million home nodes coming and going, a day */
+    rc |= bench_case("edge-1m: 10^6 nodes, 1 day", "scenarios/edge-1m.yaml", NULL, 0);
     return rc ? 1 : 0;
 }

@@ -13,10 +13,12 @@
 #include <string.h>
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "results.h"
 #include "run.h"
 #include "scenario.h"
+#include "stats.h"
 
 #ifndef EW_TEST_NAME
 #error "define EW_TEST_NAME before including ew_test.h"

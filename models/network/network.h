@@ -1,0 +1,70 @@
+/* network.h — where things are and what it costs to reach them: regions
+ * (data/regions.csv), round-trip times, transfer times and the energy of
+ * moving bytes (data/network.csv).
+ *
+ * Round-trip time between regions a and b, for a client on access type x
+ * and a server on access type y:
+ *   RTT = 2 · d(a, b) / v_fibre · route_factor + last_mile(x) + last_mile(y)
+ * with d the great-circle distance (haversine, mean Earth radius 6371.0088
+ * km), v_fibre the speed of light in fibre (about 200,000 km/s) and
+ * route_factor the ratio of cable route to great circle. Transfer time of
+ * B bytes on access x: B / bandwidth(x). Energy: B · J per byte (network
+ * electricity intensity, kWh/GB, from data/network.csv).
+ */
+#ifndef EW_NETWORK_H
+#define EW_NETWORK_H
+
+#include <stddef.h>
+
+#include "../../sim/ew.h"
+
+typedef enum ew_access {
+    EW_ACCESS_FIBRE,
+    EW_ACCESS_CABLE,
+    EW_ACCESS_DSL,
+    EW_ACCESS_MOBILE,
+    EW_ACCESS_DATACENTRE,
+    EW_ACCESS_COUNT
+} ew_access;
+
+/* "fibre", "cable", "dsl", "mobile", "datacentre"; NULL-terminated. */
+extern const char *const ew_access_names[];
+
+typedef struct ew_region {
+    char code[16];           /* e.g. "de", "us-east" */
+    char name[64];
+    double lat_deg, lon_deg; /* a representative point (largest city or centroid) */
+    char grid_zone[16];      /* key into the grid data (carbon intensity, prices) */
+    double carbon_g_per_kwh; /* yearly average grid intensity [gCO2e/kWh] */
+    double price_usd_per_kwh;/* residential electricity price [USD/kWh] */
+} ew_region;
+
+typedef struct ew_region_catalog ew_region_catalog;   /* opaque */
+
+int ew_region_catalog_load(const char *path, ew_region_catalog **out, ew_error *err);
+void ew_region_catalog_free(ew_region_catalog *c);
+size_t ew_region_catalog_count(const ew_region_catalog *c);
+const ew_region *ew_region_catalog_at(const ew_region_catalog *c, size_t i);
+/* Index of the region with this code, or -1. */
+int ew_region_find(const ew_region_catalog *c, const char *code);
+
+typedef struct ew_network_params {
+    double fibre_km_per_s;                   /* [km/s] */
+    double route_factor;                     /* cable route / great circle [1] */
+    double last_mile_s[EW_ACCESS_COUNT];     /* round-trip added by the access [s] */
+    double bandwidth_bytes_per_s[EW_ACCESS_COUNT];   /* [B/s] */
+    double j_per_byte[EW_ACCESS_COUNT];      /* network energy, end to end [J/B] */
+    double bytes_per_token;                  /* text payload [B/token] */
+    double bytes_per_image;                  /* image response [B] */
+} ew_network_params;
+
+/* Loads data/network.csv (rows: parameter,access,value,unit,source,note). */
+int ew_network_params_load(const char *path, ew_network_params *out, ew_error *err);
+
+/* Great-circle distance [km] (haversine). */
+double ew_great_circle_km(double lat1_deg, double lon1_deg, double lat2_deg, double lon2_deg);
+/* Round-trip time [s] per the formula above. */
+double ew_rtt_s(const ew_network_params *p, const ew_region *a, ew_access xa,
+                const ew_region *b, ew_access xb);
+
+#endif
