@@ -36,6 +36,8 @@ uint32_t ew_world_random_online(const ew_world *w, uint32_t g, uint32_t except, 
 {
     const ew_group *gr = &w->groups[g];
     uint32_t n = gr->n_online;
+    if (except != EW_NONE && w->site[w->servers[except].site].group != g)
+        except = EW_NONE;   /* not in this group: nothing to skip */
     if (except != EW_NONE && w->online_pos[except] != EW_NONE)
         n--;   /* draw among the others: skip over except's position */
     if (n == 0)
