@@ -405,6 +405,18 @@ static void record_sojourn(run *R, site_acc *a, double arrival_s, double now)
         a->sojourn_max_s = w;
 }
 
+int run_record_latency(run *R, site_acc *a, double arrival_s, double now, double network_s)
+{
+    if (arrival_s < R->s->warmup_s)
+        return 0;
+    double lat = now - arrival_s + network_s;
+    ew_hist_add(&a->lat_hist, lat);
+    a->lat_sum_s += lat;
+    a->network_sum_s += network_s;
+    a->n_queries++;
+    return 1;
+}
+
 int run_drained(const run *R)
 {
     return R->arrivals_over && R->n_done == R->n_arrivals ? EW_ENGINE_STOP : 0;
@@ -444,13 +456,7 @@ static int on_departure(ew_engine *e, const ew_event *ev, void *ctx)
     if (R->s->n_clients)
         net = ew_world_rtt_s(&R->w, R->s->clients[q->client].region,
                              R->s->clients[q->client].access, sv->site);
-    if (q->arrival_s >= R->s->warmup_s) {
-        double lat = now - q->arrival_s + net;
-        ew_hist_add(&a->lat_hist, lat);
-        a->lat_sum_s += lat;
-        a->network_sum_s += net;
-        a->n_queries++;
-    }
+    run_record_latency(R, a, q->arrival_s, now, net);
     record_sojourn(R, a, q->arrival_s, now);
     run_record_query(R, id, sv->site, now, net);
     run_query_release(R, id);

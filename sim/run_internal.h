@@ -155,6 +155,9 @@ int run_count_changed(run *R, uint32_t i, uint32_t old_n);
 void run_query_release(run *R, uint32_t id);
 void run_record_sojourn(run *R, site_acc *a, double arrival_s, double now);
 int run_query_alloc(run *R, uint32_t *id);
+/* Adds a query finished at site a to its end-to-end latency figures (after
+ * the warm-up: returns 1 then, else 0). */
+int run_record_latency(run *R, site_acc *a, double arrival_s, double now, double network_s);
 /* Adds completed query id (served at site, network_s of network time) to the
  * sample of query records. */
 void run_record_query(run *R, uint32_t id, uint32_t site, double now, double network_s);

@@ -123,14 +123,8 @@ static void finish_query(run *R, uint32_t root, double now)
     }
     site_acc *a = &R->sites[ql->site_done];
     double bytes, net = network_s(R, root, ql->site_done, &bytes);
-    if (q->arrival_s >= R->s->warmup_s) {
-        double lat = now - q->arrival_s + net;
-        ew_hist_add(&a->lat_hist, lat);
-        a->lat_sum_s += lat;
-        a->network_sum_s += net;
-        a->n_queries++;
+    if (run_record_latency(R, a, q->arrival_s, now, net))
         a->query_energy_j += ql->energy_j;
-    }
     if (R->s->has_net && R->s->n_clients)
         a->network_energy_j += bytes * R->s->net.j_per_byte[R->s->clients[q->client].access];
     run_record_sojourn(R, a, q->arrival_s, now);
@@ -237,6 +231,18 @@ static void retire_finished(run *R, replica *rp, double now)
     rp->n_running = kept;
 }
 
+/* Request id's prefill is done at now: it yields the next token, which
+ * takes a place in the KV cache; the first ever is its first token. */
+static void prefill_done(run *R, replica *rp, uint32_t id, double now)
+{
+    query_llm *ql = &R->ql[id];
+    ql->prefilling = 0;
+    ql->generated++;
+    rp->kv_used += 1.0;
+    if (isnan(R->q[id].first_token_s))
+        R->q[id].first_token_s = now;
+}
+
 /* Ends the phase in progress at `now`, which is its planned end. */
 static int finish_phase(run *R, replica *rp, double now)
 {
@@ -256,16 +262,11 @@ static int finish_phase(run *R, replica *rp, double now)
     }
     case PREFILL:
         for (uint32_t j = 0; j < rp->n_running; j++) {
-            query *q = &R->q[rp->running[j]];
             query_llm *ql = &R->ql[rp->running[j]];
             if (!ql->prefilling)
                 continue;
-            ql->prefilling = 0;
             ql->energy_j += ew_cost_prefill(rp->dp, (double)ql->prompt + ql->generated, 0).energy_j;
-            ql->generated++;   /* the prefill yields the next token */
-            rp->kv_used += 1.0;
-            if (isnan(q->first_token_s))
-                q->first_token_s = now;
+            prefill_done(R, rp, rp->running[j], now);
         }
         if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
             return EW_ENOMEM;
@@ -290,17 +291,11 @@ static int finish_phase(run *R, replica *rp, double now)
             R->ql[id].energy_j += per_token;
         }
         rp->kv_used += rp->batch;
-        query *q = &R->q[rp->chunk_id];
         query_llm *ql = &R->ql[rp->chunk_id];
         ql->energy_j += per_token * rp->chunk;
         ql->prefilled += (uint32_t)rp->chunk;
-        if (ql->prefilled == ql->prompt + ql->generated) {
-            ql->prefilling = 0;
-            ql->generated++;   /* the prefill yields the next token */
-            rp->kv_used += 1.0;
-            if (isnan(q->first_token_s))
-                q->first_token_s = now;
-        }
+        if (ql->prefilled == ql->prompt + ql->generated)
+            prefill_done(R, rp, rp->chunk_id, now);
         if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
             return EW_ENOMEM;
         break;

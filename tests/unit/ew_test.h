@@ -47,6 +47,27 @@ static ew_results *run_yaml(const char *fmt, ...)
     return r;
 }
 
+/* Loads scenario text (named EW_TEST_NAME in messages); fails the test on error. */
+static inline ew_scenario *load_scenario(const char *text)
+{
+    ew_scenario *s = NULL;
+    ew_error err = {0};
+    if (ew_scenario_load_string(EW_TEST_NAME, text, NULL, 0, &s, &err))
+        fail_msg("scenario refused: %s", err.msg);
+    return s;
+}
+
+/* Runs a loaded scenario; fails the test on error. */
+static inline ew_results *run_scenario(const ew_scenario *s)
+{
+    ew_run_options opt = {0, 0};
+    ew_results *r = NULL;
+    ew_error err = {0};
+    if (ew_run(s, &opt, &r, &err))
+        fail_msg("run failed: %s", err.msg);
+    return r;
+}
+
 /* |sim − want| <= tol_rel·|want| (or |sim| <= tol_rel when want is 0),
  * with both numbers printed. */
 static void check_rel(const char *what, double sim, double want, double tol_rel)

@@ -15,24 +15,6 @@
 #define EW_TEST_NAME "test_edge"
 #include "ew_test.h"
 
-static ew_scenario *load(const char *text)
-{
-    ew_scenario *s = NULL;
-    ew_error err = {0};
-    if (ew_scenario_load_string(EW_TEST_NAME, text, NULL, 0, &s, &err))
-        fail_msg("scenario refused: %s", err.msg);
-    return s;
-}
-
-static ew_results *run_s(const ew_scenario *s)
-{
-    ew_run_options opt = {0, 0};
-    ew_results *r = NULL;
-    ew_error err = {0};
-    if (ew_run(s, &opt, &r, &err))
-        fail_msg("run failed: %s", err.msg);
-    return r;
-}
 
 /* 300 nodes over 3000 h, periods with means 2.7 h on and 1.3 h off: each
  * node lives ~750 cycles, so its off share has sd ≈ 0.01 and the mean over
@@ -50,8 +32,8 @@ static void check_availability(const char *dist, const char *shape)
              "mean: 1.3h%s}},\n"
              "     serving: {device: rtx-3060, model: llama-3.2-1b, max_context: 1024}}\n",
              dist, shape, dist, shape);
-    ew_scenario *s = load(text);
-    ew_results *r = run_s(s);
+    ew_scenario *s = load_scenario(text);
+    ew_results *r = run_scenario(s);
     double x[300];
     for (uint32_t i = 0; i < 300; i++)
         x[i] = r->servers[i].off_s / r->duration_s;
@@ -99,8 +81,8 @@ static const char leave_text[] =
 static void test_node_leaves_mid_query(void **state)
 {
     (void)state;
-    ew_scenario *s = load(leave_text);
-    ew_results *r = run_s(s);
+    ew_scenario *s = load_scenario(leave_text);
+    ew_results *r = run_scenario(s);
     const ew_site_result *dc = &r->sites[0], *home = &r->sites[1];
     assert_int_equal(home->arrivals, 1);
     assert_int_equal(home->completions, 0);      /* never completes where it was lost */
@@ -142,11 +124,11 @@ static const char arms_text[] =
 static void test_arms_and_components(void **state)
 {
     (void)state;
-    ew_scenario *s = load(arms_text);
+    ew_scenario *s = load_scenario(arms_text);
     ew_results *r[2];
     for (int a = 0; a < 2; a++) {
         ew_scenario_apply_arm(s, &s->arms[a]);
-        r[a] = run_s(s);
+        r[a] = run_scenario(s);
     }
     assert_int_equal(r[0]->sites[1].arrivals, 0);   /* dc_only: no edge node */
     assert_true(r[1]->sites[1].queries > 0);
@@ -225,12 +207,12 @@ static void test_verification(void **state)
         "sites:\n  - {name: home, kind: edge, servers: 200, serving: {device: rtx-4080,"
         " model: llama-3.2-3b, max_batch: 4, max_context: 2048}}\n"
         "arms: [{name: plain}, {name: x2, verification: {mode: replicate, k: 2}}]\n";
-    ew_scenario *s = load(text);
+    ew_scenario *s = load_scenario(text);
     ew_results *r[2];
     double mean[2], ci[2];
     for (int a = 0; a < 2; a++) {
         ew_scenario_apply_arm(s, &s->arms[a]);
-        r[a] = run_s(s);
+        r[a] = run_scenario(s);
         assert_int_equal(r[a]->total.queries, 400);
         assert_int_equal(r[a]->total.completions, (uint64_t)(a + 1) * 400);   /* exactly k × */
         double *x = malloc(r[a]->n_records * sizeof *x);

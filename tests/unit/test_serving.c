@@ -20,25 +20,6 @@
 #include "../../models/inference/cost.h"
 #include "../../models/inference/model.h"
 
-/* The deployment the loader built for site 0 of scenario text. */
-static ew_scenario *load(const char *text)
-{
-    ew_scenario *s = NULL;
-    ew_error err = {0};
-    if (ew_scenario_load_string(EW_TEST_NAME, text, NULL, 0, &s, &err))
-        fail_msg("scenario refused: %s", err.msg);
-    return s;
-}
-
-static ew_results *run_scenario(const ew_scenario *s)
-{
-    ew_run_options opt = {0, 0};
-    ew_results *r = NULL;
-    ew_error err = {0};
-    if (ew_run(s, &opt, &r, &err))
-        fail_msg("run failed: %s", err.msg);
-    return r;
-}
 
 /* Requests 600 s apart (so each is alone), prompt 713 and output 289 tokens
  * (non-round), Llama 3.1 8B on one H100; 5 requests in 3000 s. */
@@ -59,7 +40,7 @@ static const char single_text[] =
 static void test_single_request_exact(void **state)
 {
     (void)state;
-    ew_scenario *s = load(single_text);
+    ew_scenario *s = load_scenario(single_text);
     const ew_deployment *dp = &s->sites[0].serve.deployment;
     /* by hand: prefill of 713 tokens yields token 1; tokens 2..289 are 288
      * decode steps of batch 1 at contexts 714, 715, ..., 1001 */
@@ -117,7 +98,7 @@ static const char preempt_text[] =
 static void test_preemption_conserves(void **state)
 {
     (void)state;
-    ew_scenario *s = load(preempt_text);
+    ew_scenario *s = load_scenario(preempt_text);
     ew_results *r = run_scenario(s);
     print_message("  %llu requests, %llu preemptions, drained at %.2f s\n",
                   (unsigned long long)r->total.completions,
@@ -140,7 +121,7 @@ static void test_preemption_conserves(void **state)
 static void test_drained_conservation(void **state)
 {
     (void)state;
-    ew_scenario *s = load(preempt_text);
+    ew_scenario *s = load_scenario(preempt_text);
     s->rate_per_s = 0.1;
     ew_results *r = run_scenario(s);
     assert_int_equal(r->total.preemptions, 0);
@@ -159,7 +140,7 @@ static void test_drained_conservation(void **state)
 static void test_chunked_single_exact(void **state)
 {
     (void)state;
-    ew_scenario *s = load(single_text);
+    ew_scenario *s = load_scenario(single_text);
     s->sites[0].serve.prefill_chunk = 256;
     const ew_deployment *dp = &s->sites[0].serve.deployment;
     ew_cost c1 = ew_cost_prefill(dp, 256, 0), c2 = ew_cost_prefill(dp, 256, 256),
@@ -190,7 +171,7 @@ static void test_chunked_single_exact(void **state)
 static void test_chunked_conserves(void **state)
 {
     (void)state;
-    ew_scenario *s = load(preempt_text);
+    ew_scenario *s = load_scenario(preempt_text);
     s->sites[0].serve.prefill_chunk = 512;
     ew_results *r = run_scenario(s);
     assert_int_equal(r->total.completions, 64);
@@ -222,7 +203,7 @@ static const char image_text[] =
 static void test_image_exact(void **state)
 {
     (void)state;
-    ew_scenario *s = load(image_text);
+    ew_scenario *s = load_scenario(image_text);
     ew_cost c = ew_cost_diffusion(&s->sites[0].serve.deployment, 37, 1);
     ew_results *r = run_scenario(s);
     assert_int_equal(r->total.completions, 4);
