@@ -524,12 +524,16 @@ static int set_offline(run *R, uint32_t i, uint32_t bit, int set, double now)
 }
 
 /* The next change of node i's availability after `now`, given whether it
- * is now available; +infinity when its trace has no more. */
+ * is now available; +infinity when its trace has no more. At time 0 a
+ * period is already under way: what is left of it (residual life). */
 static double next_toggle(run *R, uint32_t i, int available, double now)
 {
     const ew_avail_spec *av = &R->s->sites[R->w.servers[i].site].avail;
-    if (av->mode == EW_AVAIL_PERIODS)
-        return now + ew_period_draw(available ? &av->on : &av->off, R->rng[EW_STREAM_AVAIL]);
+    if (av->mode == EW_AVAIL_PERIODS) {
+        const ew_period_dist *d = available ? &av->on : &av->off;
+        gsl_rng *r = R->rng[EW_STREAM_AVAIL];
+        return now + (now == 0.0 ? ew_period_draw_residual(d, r) : ew_period_draw(d, r));
+    }
     const ew_trace *t = av->trace;
     uint32_t node = (i - R->site_first[R->w.servers[i].site]) % t->n_nodes;
     uint32_t c = R->trace_cursor[i];
@@ -568,9 +572,9 @@ static int on_outage(ew_engine *e, const ew_event *ev, void *ctx)
     return ev->arg == 1 ? ew_engine_schedule(e, o->to_s, EV_OUTAGE, ev->target, 0) : EW_OK;
 }
 
-/* Each node starts available with the long-run probability
- * mean(on) / (mean(on) + mean(off)) (or as its trace says at time 0), and
- * its first change is scheduled; outages are scheduled. */
+/* Each node starts in equilibrium: available with the long-run probability
+ * mean(on) / (mean(on) + mean(off)), for the residual of a period under way
+ * (or as its trace says at time 0); outages are scheduled. */
 static int start_availability(run *R)
 {
     const ew_scenario *s = R->s;

@@ -46,6 +46,12 @@ extern const char *const ew_period_kind_names[];
 int ew_period_init(ew_period_dist *d, const char **why);
 /* One period [s], > 0. */
 double ew_period_draw(const ew_period_dist *d, gsl_rng *r);
+/* What is left of a period under way at a random moment of a process in
+ * equilibrium [s], > 0: U · L* with U uniform on (0, 1) and L* drawn from
+ * the length-biased law x f(x) / mean (the residual life of renewal
+ * theory; S. M. Ross, Stochastic Processes, 2nd ed., 1996, §3.4). For
+ * the families, see periods.c. */
+double ew_period_draw_residual(const ew_period_dist *d, gsl_rng *r);
 
 /* A trace of availability intervals: node n is available during each
  * [start, end) of its list, sorted and disjoint. Read from a CSV with

@@ -150,3 +150,38 @@ double ew_period_draw(const ew_period_dist *d, gsl_rng *r)
     }
     return finite_positive(d->mean_s) ? d->mean_s : DBL_MIN;
 }
+
+/* Length-biased period L* (density x f(x) / mean):
+ *   exponential (mean m): Gamma(2, m);  fixed m: m;
+ *   Weibull (k, λ): (L* / λ)^k ~ Gamma(1 + 1/k, 1), so L* = λ · G^(1/k);
+ *   log-normal (μ, σ): log-normal (μ + σ², σ);
+ *   hyper-exponential: phase i chosen with probability p_i m_i / mean, then
+ *     Gamma(2, m_i) within it. */
+static double draw_length_biased(const ew_period_dist *d, gsl_rng *r)
+{
+    switch (d->kind) {
+    case EW_PERIOD_EXPONENTIAL:
+        return gsl_ran_gamma(r, 2.0, d->p1);
+    case EW_PERIOD_FIXED:
+        return d->p1;
+    case EW_PERIOD_WEIBULL:
+        return d->p1 * pow(gsl_ran_gamma(r, 1.0 + 1.0 / d->p2, 1.0), 1.0 / d->p2);
+    case EW_PERIOD_LOGNORMAL:
+        return gsl_ran_lognormal(r, d->p1 + d->p2 * d->p2, d->p2);
+    case EW_PERIOD_HYPEREXP: {
+        double w1 = d->p1 * d->p2 / d->mean_s;   /* share of time in phase-1 periods */
+        return gsl_ran_gamma(r, 2.0, gsl_rng_uniform(r) < w1 ? d->p2 : d->p3);
+    }
+    }
+    return d->mean_s;
+}
+
+double ew_period_draw_residual(const ew_period_dist *d, gsl_rng *r)
+{
+    for (int tries = 0; tries < 64; tries++) {
+        double x = gsl_rng_uniform_pos(r) * draw_length_biased(d, r);
+        if (finite_positive(x))
+            return x;
+    }
+    return finite_positive(d->mean_s) ? d->mean_s : DBL_MIN;
+}
