@@ -85,3 +85,57 @@ clean:
 	rm -rf build edgewatt
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d
+
+# ---- calib/: the measuring program, build/calib/ew-calib (issue 4) ----------
+# Not linked into the simulator. C part with the project's warnings plus
+# OpenMP; the CUDA part (gpu_kernels.cu, cuBLAS, cuBLASLt) only where nvcc is
+# found (on PATH, else /usr/local/cuda/bin): `make calib NVCC=` builds
+# without it. NVML is loaded at run time (dlopen), so no driver is needed to
+# build. cpu_kernels.c gets CALIB_CPU_OPT (the benchmark's own code
+# generation: vector width and FMA of the machine that builds it).
+CALIB_DIR      := build/calib
+CALIB_BIN      := $(CALIB_DIR)/ew-calib
+CALIB_OBJ      := $(patsubst calib/%.c,$(CALIB_DIR)/%.o,$(wildcard calib/*.c))
+ifeq ($(origin NVCC),undefined)
+NVCC           := $(shell command -v nvcc 2>/dev/null || command -v /usr/local/cuda/bin/nvcc 2>/dev/null)
+endif
+CALIB_CPU_OPT  ?= -O3 -march=native -ffp-contract=fast
+CALIB_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -DEW_VERSION='"$(VERSION)"' -MMD -MP
+CALIB_CFLAGS   := -std=c11 $(WARN) -O2 -g -fopenmp -pthread
+CALIB_LIBS     := -ldl -lm
+ifneq ($(NVCC),)
+CUDA_HOME      ?= $(patsubst %/bin/,%,$(dir $(realpath $(NVCC))))
+CUDA_LIB       ?= $(firstword $(wildcard $(CUDA_HOME)/lib64 $(CUDA_HOME)/lib))
+CALIB_CUDA_ARCH ?= -gencode=arch=compute_80,code=sm_80 -gencode=arch=compute_90,code=sm_90 \
+                   -gencode=arch=compute_90,code=compute_90
+NVCCFLAGS      ?= -O2 -std=c++17 -lineinfo
+CALIB_CPPFLAGS += -DEW_CALIB_CUDA=1
+CALIB_OBJ      += $(CALIB_DIR)/gpu_kernels.o
+CALIB_LIBS     += -L$(CUDA_LIB) -Wl,-rpath,$(CUDA_LIB) -lcublasLt -lcublas -lcudart -lstdc++
+endif
+
+.PHONY: calib calib-force
+calib: $(CALIB_BIN)
+
+# a file that changes when the GPU part comes or goes, so the objects follow
+calib-force:
+$(CALIB_DIR)/config: calib-force
+	@mkdir -p $(@D)
+	@echo 'nvcc=$(NVCC) cpu=$(CALIB_CPU_OPT)' | cmp -s - $@ || \
+	  echo 'nvcc=$(NVCC) cpu=$(CALIB_CPU_OPT)' > $@
+
+$(CALIB_DIR)/%.o: calib/%.c $(CALIB_DIR)/config
+	$(CC) $(CALIB_CPPFLAGS) $(CALIB_CFLAGS) -c $< -o $@
+
+$(CALIB_DIR)/cpu_kernels.o: CALIB_CFLAGS += $(CALIB_CPU_OPT)
+
+$(CALIB_DIR)/gpu_kernels.o: calib/gpu_kernels.cu calib/calib.h calib/nvml.h $(CALIB_DIR)/config
+	$(NVCC) $(NVCCFLAGS) $(CALIB_CUDA_ARCH) -DEW_VERSION='"$(VERSION)"' -Xcompiler -Wall,-Wextra \
+	  -c $< -o $@
+
+$(CALIB_BIN): $(CALIB_OBJ)
+	$(CC) -fopenmp -pthread -o $@ $^ $(CALIB_LIBS)
+
+tests: $(CALIB_BIN)
+
+-include $(CALIB_OBJ:.o=.d)

@@ -8,5 +8,6 @@ int ew_cmd_devices(int argc, char **argv);
 int ew_cmd_models(int argc, char **argv);
 int ew_cmd_cost(int argc, char **argv);
 int ew_cmd_validate(int argc, char **argv);
+int ew_cmd_calibrate(int argc, char **argv);   /* cmd_calibrate.c */
 
 #endif

@@ -189,6 +189,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*cmd)(int, char **); } cmds[] = {
         {"run", cmd_run},         {"devices", ew_cmd_devices}, {"models", ew_cmd_models},
         {"cost", ew_cmd_cost},    {"validate", ew_cmd_validate},
+        {"calibrate", ew_cmd_calibrate},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) {
