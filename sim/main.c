@@ -22,6 +22,7 @@ static const char usage[] =
     "       edgewatt devices | models [--csv]     the catalogues\n"
     "       edgewatt cost --model M --device D ... what a query costs (--help for more)\n"
     "       edgewatt validate                     predictions against published measurements\n"
+    "       edgewatt calibrate [fit RAW.csv] ...   measure a device and fit its laws (--help)\n"
     "       edgewatt --help | --version\n"
     "\n"
     "  run SCENARIO     simulate SCENARIO (a YAML file) and write results.h5, summary.csv,\n"
@@ -199,6 +200,6 @@ int main(int argc, char **argv)
             return cmds[i].cmd(argc - 1, argv + 1);
         }
     fprintf(stderr, "edgewatt: unknown command \"%s\" (known: run, devices, models, cost, "
-                    "validate)\n%s", argv[1], usage);
+                    "validate, calibrate)\n%s", argv[1], usage);
     return 2;
 }
