@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "ew_tmp.h"
 
 #include "ew.h"
 #include "../../models/device/csvtable.h"
@@ -33,54 +34,9 @@ static void assert_close(double got, double want, const char *what)
 
 /* ---- helpers for temporary files ---------------------------------------- */
 
-static char tmpdir[256];
 
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ew_test_catalog_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
 
-static void rm_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            rm_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    rm_tree(tmpdir);
-    return 0;
-}
-
-/* Writes text to tmpdir/rel, returns the path in a static buffer. */
-static const char *write_tmp(const char *rel, const char *text)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
 
 #define DEV_HEADER                                                                             \
     "name,label,vendor,kind,segment,family,launch_year,tdp_w,idle_w,idle_basis,memory_gb,"    \

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "ew_tmp.h"
 
 #include "ew.h"
 #include "../../models/device/csvtable.h"
@@ -34,45 +35,8 @@ static void assert_rel(double got, double want, double rel, const char *what)
 
 /* ---- temporary files ------------------------------------------------------ */
 
-static char tmpdir[256];
 
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ew_test_network_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
 
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
-
-/* Writes text to tmpdir/name; returns the path in a static buffer. */
-static const char *write_tmp(const char *name, const char *text)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
 
 /* The loader must refuse the file with EW_EINVAL and a message that starts
  * with "PATH:LINE:COL: " and contains `frag`. */

@@ -1,0 +1,64 @@
+/* ew_tmp.h — a temporary folder for tests that write files: make_tmpdir
+ * and remove_tmpdir (cmocka group setup and teardown), write_tmp (a file in
+ * it), rm_tree (a folder and everything below). Include after cmocka.h. */
+#ifndef EW_TMP_H
+#define EW_TMP_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static inline int make_tmpdir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ew_test_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static inline void rm_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[600];
+        if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p)
+            continue;   /* longer than any path these tests make */
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            rm_tree(p);
+        else
+            unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static inline int remove_tmpdir(void **state)
+{
+    (void)state;
+    rm_tree(tmpdir);
+    return 0;
+}
+
+/* Writes text to tmpdir/rel; returns the path in a static buffer. */
+static inline const char *write_tmp(const char *rel, const char *text)
+{
+    static char path[600];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+#endif
