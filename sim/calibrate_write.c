@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <csv.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -228,18 +229,6 @@ static size_t laws_list(const ew_calib_fit *f, law_out *out)
 
 #define N_LAWS 16
 
-/* A CSV cell in double quotes, inner quotes doubled. */
-static void put_quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 int ew_calib_write(const char *path, const ew_calib_raw *raw, const ew_calib_fit *fit,
                    const ew_calib_meta *meta, ew_error *err)
 {
@@ -302,7 +291,7 @@ int ew_calib_write(const char *path, const ew_calib_raw *raw, const ew_calib_fit
                  p.measured, ver, fit->device, raw->path,
                  meta && meta->fit_date ? meta->fit_date : "unknown", v->method, se);
         fprintf(f, "%s,%.6g,%s,", laws[i].name, v->value, laws[i].units);
-        put_quoted(f, cell);
+        csv_fwrite(f, cell, strlen(cell));   /* quoted, inner quotes doubled */
         fputc('\n', f);
     }
     if (ferror(f)) {

@@ -1,6 +1,7 @@
-/* ew_tmp.h — a temporary folder for tests that write files: make_tmpdir
- * and remove_tmpdir (cmocka group setup and teardown), write_tmp (a file in
- * it), rm_tree (a folder and everything below). Include after cmocka.h. */
+/* ew_tmp.h — helpers for tests that read and write files: a temporary
+ * folder (make_tmpdir and remove_tmpdir for cmocka group setup and
+ * teardown, write_tmp for a file in it, rm_tree for a folder and everything
+ * below) and count_rows (data rows of a CSV file). Include after cmocka.h. */
 #ifndef EW_TMP_H
 #define EW_TMP_H
 
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "../../models/device/csvtable.h"
 
 static char tmpdir[256];
 
@@ -59,6 +62,18 @@ static inline const char *write_tmp(const char *rel, const char *text)
     fputs(text, f);
     fclose(f);
     return path;
+}
+
+/* Data rows of a CSV file: lines that are neither comments, blank nor the header. */
+static inline size_t count_rows(const char *path)
+{
+    ew_csv_table *t = NULL;
+    ew_error err = {0};
+    if (ew_csv_table_read(path, &t, &err) != EW_OK)
+        fail_msg("%s", err.msg);
+    size_t n = t->nrows;
+    ew_csv_table_free(t);
+    return n;
 }
 
 #endif

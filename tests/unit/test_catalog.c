@@ -49,18 +49,6 @@ static void assert_close(double got, double want, const char *what)
 
 /* ---- the shipped catalogues ---------------------------------------------- */
 
-/* Data rows of a CSV file: lines that are neither comments, blank nor the header. */
-static size_t count_rows(const char *path)
-{
-    ew_csv_table *t = NULL;
-    ew_error err = {0};
-    if (ew_csv_table_read(path, &t, &err) != EW_OK)
-        fail_msg("%s", err.msg);
-    size_t n = t->nrows;
-    ew_csv_table_free(t);
-    return n;
-}
-
 static void test_devices_all_load(void **state)
 {
     (void)state;

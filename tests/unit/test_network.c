@@ -54,17 +54,6 @@ static void expect_refusal(int rc, const ew_error *err, const char *path, int li
 
 /* ---- the shipped tables --------------------------------------------------- */
 
-static size_t count_rows(const char *path)
-{
-    ew_csv_table *t = NULL;
-    ew_error err = {0};
-    if (ew_csv_table_read(path, &t, &err) != EW_OK)
-        fail_msg("%s", err.msg);
-    size_t n = t->nrows;
-    ew_csv_table_free(t);
-    return n;
-}
-
 static void test_regions_all_load(void **state)
 {
     (void)state;
