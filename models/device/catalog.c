@@ -6,8 +6,9 @@
  * peak_flops[EW_PREC_INT4] is the bf16 rate, not the int4_tops column:
  * int4 is a weight format whose products run at the activation precision
  * (device.h); int4_tops stays in the file for reference. Empty optional
- * cells (launch_year, fp8, int8, int4, price, embodied) read as 0, meaning
- * unknown or unsupported.
+ * cells (launch_year, fp8, int8, int4, price, embodied, lifetime) read as 0,
+ * meaning unknown or unsupported. The lifetime_y column itself is optional:
+ * a file from before it loads with every lifetime 0 (unknown).
  */
 #include "device.h"
 
@@ -51,13 +52,15 @@ static int positive(const ew_csv_table *t, size_t r, int c, const char *expect, 
     return rc;
 }
 
-static int load_row(const ew_csv_table *t, size_t r, const int *ix, ew_device *d, ew_error *err)
+/* life_col: index of the optional lifetime_y column, or -1 when absent. */
+static int load_row(const ew_csv_table *t, size_t r, const int *ix, int life_col, ew_device *d,
+                    ew_error *err)
 {
     static const char *const kinds[] = {"gpu", "cpu"};
     static const char *const segments[] = {"datacenter", "consumer", "laptop", "desktop"};
     static const char *const bases[] = {"measured", "estimate"};
     char vendor[64], basis[16];
-    double year, tdp, idle, mem, bw, fp32, bf16, fp8, int8, int4, link, price, co2;
+    double year, tdp, idle, mem, bw, fp32, bf16, fp8, int8, int4, link, price, co2, life = 0.0;
     int rc;
     if ((rc = ew_csv_string(t, r, ix[C_NAME], 0, d->name, sizeof d->name, err)) ||
         (rc = ew_csv_string(t, r, ix[C_LABEL], 0, d->label, sizeof d->label, err)) ||
@@ -94,7 +97,10 @@ static int load_row(const ew_csv_table *t, size_t r, const int *ix, ew_device *d
         (rc = ew_csv_number(t, r, ix[C_PRICE], 1, 0.0, 0.0, "a number >= 0 [USD] (or empty)",
                             &price, err)) ||
         (rc = ew_csv_number(t, r, ix[C_EMBODIED], 1, 0.0, 0.0,
-                            "a number >= 0 [kgCO2e] (or empty)", &co2, err)))
+                            "a number >= 0 [kgCO2e] (or empty)", &co2, err)) ||
+        (life_col >= 0 &&
+         (rc = ew_csv_number(t, r, life_col, 1, 0.0, 0.0, "a number >= 0 [years] (or empty)",
+                             &life, err))))
         return rc;
     if (year != 0.0 && (year < 1990.0 || year > 2100.0 || year != (double)(int)year))
         return ew_csv_cell_error(t, r, ix[C_YEAR], "a year between 1990 and 2100 (or empty)",
@@ -117,6 +123,7 @@ static int load_row(const ew_csv_table *t, size_t r, const int *ix, ew_device *d
     d->link_bytes_per_s = link * 1e9;
     d->price_usd = price;
     d->embodied_kgco2e = co2;
+    d->lifetime_y = life;
     return EW_OK;
 }
 
@@ -136,6 +143,7 @@ int ew_device_catalog_load(const char *path, ew_device_catalog **out, ew_error *
                           path, t->header_line);
         goto done;
     }
+    int life_col = ew_csv_col(t, "lifetime_y");
     c = calloc(1, sizeof *c);
     if (c)
         c->dev = calloc(t->nrows, sizeof *c->dev);
@@ -145,7 +153,7 @@ int ew_device_catalog_load(const char *path, ew_device_catalog **out, ew_error *
     }
     for (size_t r = 0; r < t->nrows; r++) {
         ew_device *d = &c->dev[r];
-        if ((rc = load_row(t, r, ix, d, err)) != EW_OK)
+        if ((rc = load_row(t, r, ix, life_col, d, err)) != EW_OK)
             goto done;
         for (size_t j = 0; j < r; j++)
             if (strcmp(c->dev[j].name, d->name) == 0) {

@@ -48,12 +48,15 @@ typedef struct ew_device {
     double peak_flops[EW_PREC_COUNT];   /* dense peak [FLOP/s]; 0: not supported */
     double link_bytes_per_s;    /* per-direction link for tensor parallelism [B/s] */
     double price_usd;           /* 0 if unknown */
-    double embodied_kgco2e;     /* 0 if unknown */
+    double embodied_kgco2e;     /* manufacturing carbon of the card or module [kgCO2e]; 0 if unknown */
+    double lifetime_y;          /* service life its embodied carbon is amortised over [years];
+                                   0 if unknown */
 } ew_device;
 
 typedef struct ew_device_catalog ew_device_catalog;   /* opaque */
 
-/* Loads data/devices.csv (libcsv). Errors name file, line and column. */
+/* Loads data/devices.csv (libcsv). Errors name file, line and column. The
+ * lifetime_y column is optional (absent: every lifetime_y is 0). */
 int ew_device_catalog_load(const char *path, ew_device_catalog **out, ew_error *err);
 void ew_device_catalog_free(ew_device_catalog *c);
 size_t ew_device_catalog_count(const ew_device_catalog *c);

@@ -2,8 +2,12 @@
  *
  * One row per kind of machine around an accelerator: idle and busy draw of
  * everything but the GPU [W, DC side] and the power supply's efficiency
- * (wall draw = DC draw / efficiency [1]). Rules: 0 <= idle_w <= busy_w,
- * efficiency in (0, 1], unique names, a source on every row.
+ * (wall draw = DC draw / efficiency [1]), and the embodied carbon of the
+ * host without its GPU [kgCO2e] with the service life it is amortised over
+ * [years]. Rules: 0 <= idle_w <= busy_w, efficiency in (0, 1], embodied and
+ * lifetime >= 0 (empty: 0, unknown), unique names, a source on every row.
+ * The embodied_kgco2e and lifetime_y columns are optional: a file from
+ * before them loads with both 0.
  */
 #include "host.h"
 
@@ -22,7 +26,9 @@ enum { C_NAME, C_LABEL, C_IDLE, C_BUSY, C_EFF, C_SOURCE, C_NOTE, C_COUNT };
 static const char *const cols[C_COUNT] = {"name",           "label",  "idle_w", "busy_w",
                                           "psu_efficiency", "source", "note"};
 
-static int load_row(const ew_csv_table *t, size_t r, const int *ix, ew_host *h, ew_error *err)
+/* co2_col, life_col: indices of the optional columns, or -1 when absent. */
+static int load_row(const ew_csv_table *t, size_t r, const int *ix, int co2_col, int life_col,
+                    ew_host *h, ew_error *err)
 {
     int rc;
     if ((rc = ew_csv_string(t, r, ix[C_NAME], 0, h->name, sizeof h->name, err)) ||
@@ -35,7 +41,13 @@ static int load_row(const ew_csv_table *t, size_t r, const int *ix, ew_host *h, 
         (rc = ew_csv_number(t, r, ix[C_BUSY], 0, 0.0, 0.0, "a number >= 0 [W]", &h->busy_w,
                             err)) ||
         (rc = ew_csv_number(t, r, ix[C_EFF], 0, 0.0, 0.0, "an efficiency in (0, 1] [1]",
-                            &h->psu_efficiency, err)))
+                            &h->psu_efficiency, err)) ||
+        (co2_col >= 0 &&
+         (rc = ew_csv_number(t, r, co2_col, 1, 0.0, 0.0, "a number >= 0 [kgCO2e] (or empty)",
+                             &h->embodied_kgco2e, err))) ||
+        (life_col >= 0 &&
+         (rc = ew_csv_number(t, r, life_col, 1, 0.0, 0.0, "a number >= 0 [years] (or empty)",
+                             &h->lifetime_y, err))))
         return rc;
     if (h->busy_w < h->idle_w)
         return ew_csv_cell_error(t, r, ix[C_BUSY], "a number >= idle_w [W]", err);
@@ -60,6 +72,7 @@ int ew_host_catalog_load(const char *path, ew_host_catalog **out, ew_error *err)
                           path, t->header_line);
         goto done;
     }
+    int co2_col = ew_csv_col(t, "embodied_kgco2e"), life_col = ew_csv_col(t, "lifetime_y");
     c = calloc(1, sizeof *c);
     if (c)
         c->host = calloc(t->nrows, sizeof *c->host);
@@ -69,7 +82,7 @@ int ew_host_catalog_load(const char *path, ew_host_catalog **out, ew_error *err)
     }
     for (size_t r = 0; r < t->nrows; r++) {
         ew_host *h = &c->host[r];
-        if ((rc = load_row(t, r, ix, h, err)) != EW_OK)
+        if ((rc = load_row(t, r, ix, co2_col, life_col, h, err)) != EW_OK)
             goto done;
         for (size_t j = 0; j < r; j++)
             if (strcmp(c->host[j].name, h->name) == 0) {
