@@ -161,6 +161,8 @@ static int cmd_run(int argc, char **argv)
         }
         if (s->n_arms)
             ew_output_arms_table(stdout, (const ew_results *const *)res, names, n);
+        ew_output_accounting_table(stdout, (const ew_results *const *)res,
+                                   s->n_arms ? names : NULL, n);
         printf("results in %s/ (results.h5, summary.csv, %s.csv; %s)\n", dir.final,
                s->n_arms ? "power-ARM" : "power", figure);
     }

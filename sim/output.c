@@ -88,6 +88,40 @@ void ew_output_arms_table(FILE *f, const ew_results *const *r, const char *const
     }
 }
 
+void ew_output_accounting_table(FILE *f, const ew_results *const *r, const char *const *names,
+                                size_t n)
+{
+    fprintf(f, "\n%-10s %-6s %9s %9s %9s %9s %9s  %9s %9s %8s %9s %9s %11s\n", "arm", "view",
+            "accel", "+host", "+idle", "+facility", "+network", "gCO2e op", "embodied",
+            "L/1k q", "USD/1k q", "USD/Mtok", "op. USD/h");
+    fprintf(f, "%-10s %-6s %49s  %9s %9s\n", "", "", "Wh per query, cumulative boundaries ->",
+            "per query", "per query");
+    for (size_t a = 0; a < n; a++) {
+        const ew_site_result *t = &r[a]->total;
+        const char *name = names ? names[a] : "all";
+        fprintf(f, "%-10.10s %-6s %9.4g %9.4g %9.4g %9.4g %9.4g  %9.4g %9.4g %8.4g %9.4g %9.4g",
+                name, "attr", t->wh_b1_accelerator, t->wh_b2_host, t->wh_b3_idle,
+                t->wh_b4_facility, t->wh_b5_network, t->co2_g_per_query,
+                t->embodied_g_per_query, t->water_l_per_1k_queries, t->usd_per_1k_queries,
+                t->usd_per_mtok);
+        if (isnan(t->operator_profit_median_usd_per_h))
+            fprintf(f, " %11s\n", "-");
+        else
+            fprintf(f, " %+11.4g\n", t->operator_profit_median_usd_per_h);
+        fprintf(f, "%-10s %-6s %9.4g %9.4g %9.4g %9.4g %9.4g  %9.4g %9.4g", "", "incr",
+                t->wh_inc_b1_accelerator, t->wh_inc_b2_host, t->wh_inc_b3_idle,
+                t->wh_inc_b4_facility, t->wh_inc_b5_network, t->co2_inc_g_per_query,
+                t->embodied_inc_g_per_query);
+        if (isnan(t->operator_loss_share))
+            fputc('\n', f);
+        else
+            fprintf(f, " %8s %9s %9s %6.1f%% lose\n", "", "", "", 100.0 * t->operator_loss_share);
+        if (fabs(t->co2_market_g_per_query - t->co2_g_per_query) > 1e-12 * t->co2_g_per_query)
+            fprintf(f, "%-10s %-6s market-based carbon: %.4g gCO2e/query (incremental %.4g)\n",
+                    "", "", t->co2_market_g_per_query, t->co2_market_inc_g_per_query);
+    }
+}
+
 int ew_output_power_csv(const char *path, const ew_results *r, ew_error *err)
 {
     FILE *f = fopen(path, "w");

@@ -22,5 +22,10 @@ void ew_output_table(FILE *f, const ew_results *r);
  * and each arm's difference from the first. */
 void ew_output_arms_table(FILE *f, const ew_results *const *r, const char *const *names,
                           size_t n);
+/* The accounting of each arm (names may be NULL for one run): energy per
+ * query at each boundary in both views, carbon (operational and embodied),
+ * water, cost and the operators' profit. */
+void ew_output_accounting_table(FILE *f, const ew_results *const *r, const char *const *names,
+                                size_t n);
 
 #endif

@@ -51,6 +51,32 @@ typedef struct ew_site_result {
     double lost_energy_j;         /* their GPU energy [J] */
     double network_energy_j;      /* moving prompts and answers [J] */
     double host_energy_j;         /* host machines around the GPUs, at the wall [J] */
+    /* accounting (sim/ledger.h). Layers split into what finished queries
+     * carry and the rest: idle (powered, nothing to do) and unfinished
+     * (work of queries in flight at the end or failed). Per site, a query
+     * counts where it finished; the total's split is exact. */
+    uint64_t queries_all;         /* queries finished, warm-up included: the denominator [1] */
+    double accel_query_j, accel_idle_j, accel_unfinished_j;       /* layer 1 [J] */
+    double host_query_j, host_idle_j, host_unfinished_j;          /* layer 2 [J] */
+    double facility_energy_j;                                     /* layer 4 [J] */
+    double facility_query_j, facility_idle_j, facility_unfinished_j;
+    double wh_b1_accelerator, wh_b2_host, wh_b3_idle, wh_b4_facility, wh_b5_network;  /* per query, cumulative [Wh] */
+    double wh_inc_b1_accelerator, wh_inc_b2_host, wh_inc_b3_idle, wh_inc_b4_facility,
+        wh_inc_b5_network;                                        /* incremental view [Wh] */
+    double co2_g;                 /* operational carbon, location-based, all layers [gCO2e] */
+    double co2_g_per_query, co2_inc_g_per_query;                  /* [gCO2e] */
+    double co2_market_g_per_query, co2_market_inc_g_per_query;    /* [gCO2e] */
+    double embodied_g;            /* hardware carbon amortised over the time in the network [gCO2e] */
+    double embodied_g_per_query, embodied_inc_g_per_query;        /* [gCO2e] */
+    double water_l;               /* on-site + off-site water [L] */
+    double water_l_per_1k_queries;
+    double electricity_usd;       /* at the sites' tariffs, facility included [USD] */
+    double hardware_usd;          /* GPU rental or amortised purchase [USD] */
+    double rewards_usd;           /* paid to edge operators [USD] */
+    double cost_usd;              /* what serving cost: rental, or purchase + electricity, or rewards [USD] */
+    double usd_per_1k_queries, usd_per_mtok;   /* the user's price, at cost [USD] */
+    double operator_profit_median_usd_per_h;   /* edge nodes: (rewards - extra electricity) per hour online */
+    double operator_loss_share;   /* edge nodes that lose money [1] */
 } ew_site_result;
 
 /* One completed query of the sample kept in results.h5 (every n-th, n a
@@ -67,6 +93,12 @@ typedef struct ew_query_record {
     double ttft_s;           /* at the site: arrival to first token [s] */
     double energy_j;         /* GPU energy, its checks included [J] */
     double lost_energy_j;    /* GPU energy of its lost executions [J] */
+    double host_j;           /* layer 2: its host share [J] */
+    double facility_j;       /* layer 4: its facility share [J] */
+    double inc_j;            /* layers 1, 2, 4 in the incremental view [J] */
+    double co2_g;            /* operational carbon of those layers, location-based [gCO2e] */
+    double water_l;          /* on-site and off-site water [L] */
+    double electricity_usd;  /* at the tariffs where it ran [USD] */
     uint32_t cls, site, client, prompt, output;   /* indexes, [tokens] */
 } ew_query_record;
 

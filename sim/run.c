@@ -143,6 +143,12 @@ void run_record_query(run *R, uint32_t id, uint32_t site, double now, double net
         rec->ttft_s = q->first_token_s - q->arrival_s;
         rec->energy_j = ql->energy_j;
         rec->lost_energy_j = ql->lost_j;
+        rec->host_j = ql->led.host_j;
+        rec->facility_j = ql->led.facility_j;
+        rec->inc_j = ql->led.gpu_inc_j + ql->led.host_inc_j + ql->led.facility_inc_j;
+        rec->co2_g = ql->led.co2_g;
+        rec->water_l = ql->led.water_l;
+        rec->electricity_usd = ql->led.cost_usd;
         rec->prompt = ql->prompt;
         rec->output = ql->output;
     }
@@ -310,6 +316,7 @@ int run_dispatch(run *R, uint32_t id, double now, uint32_t except, uint32_t *ser
         rq.client_region = R->s->clients[q->client].region;
         rq.client_access = R->s->clients[q->client].access;
     }
+    R->w.now_s = now;
     uint32_t i = R->policy->pick(R->policy_state[rq.group], &R->w, &rq,
                                  R->rng[EW_STREAM_ROUTING]);
     if (server)
@@ -638,6 +645,7 @@ static void on_progress(const ew_engine *e, void *ctx)
 static void run_free(run *R)
 {
     serve_free(R);
+    account_free(R);
     if (R->sites)
         for (uint32_t k = 0; k < R->s->n_sites; k++) {
             free(R->sites[k].bin_energy_j);
@@ -749,9 +757,7 @@ static int build_world(run *R)
                                : sp->slots;
         si->request_s = request_time_s(s, sp);
         si->price_usd_per_kwh = sp->tariff_usd_per_kwh;
-        si->carbon_g_per_kwh =
-            sp->region != EW_NONE ? ew_region_catalog_at(s->regions, sp->region)->carbon_g_per_kwh
-                                  : 0.0;
+        si->carbon_g_per_kwh = sp->zone ? sp->zone->carbon_g_per_kwh : 0.0;
     }
     R->w.site = R->site_info;
     R->w.n_sites = s->n_sites;
@@ -871,7 +877,7 @@ static int run_init(run *R, const ew_scenario *s, const ew_run_options *opt)
     if (ensure_bins(R, isfinite(s->duration_s) ? (size_t)ceil(s->duration_s / s->bin_s) + 1 : 64))
         return EW_ENOMEM;
     R->policy = ew_routing_find(s->routing);
-    if (!R->policy || build_world(R) || serve_init(R) || start_availability(R))
+    if (!R->policy || build_world(R) || serve_init(R) || account_init(R) || start_availability(R))
         return EW_ENOMEM;
     /* idle servers that may sleep start their timers at time 0 */
     for (uint32_t j = 0; j < n; j++)
@@ -1098,7 +1104,7 @@ static int collect(run *R, ew_results **out, double wall_s)
     t->off_share = off_s_all / (T * t->servers);
     free(sum_w);
     ew_hist_free(&all);
-    return EW_OK;
+    return account_collect(R, res);
 }
 
 int ew_run(const ew_scenario *s, const ew_run_options *opt, ew_results **out, ew_error *err)

@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "engine.h"
+#include "ledger.h"
 #include "rng.h"
 #include "run.h"
 #include "stats.h"
@@ -58,7 +59,20 @@ typedef struct query_llm {
     uint8_t prefilling;     /* 1 while in a prefill phase */
     uint8_t failed;         /* an execution found no server */
     uint32_t site_done;     /* original: site of its own execution */
+    ew_ledger led;          /* its share of the phases that served it, checks and lost work included */
 } query_llm;
+
+/* What a serving site's phases cost, per replica (sim/account.c). */
+typedef struct site_energy {
+    double gpu_idle_w;      /* GPU draw of an idle replica [W] */
+    double host_idle_w, host_busy_w;   /* its host, at the wall [W] */
+    double psu_loss;        /* 1 / PSU efficiency - 1: wall loss per joule of GPU energy [1] */
+    double pue, on_anyway;
+    double wue_l_per_j, water_l_per_j;   /* on-site per IT joule; off-site per joule generated */
+    double usd_per_j;       /* tariff */
+    const ew_grid_zone *zone;   /* NULL: no carbon */
+    ew_contract contract;
+} site_energy;
 
 typedef struct site_acc {
     ew_power_levels power;
@@ -93,6 +107,13 @@ typedef struct site_acc {
     uint64_t lost_exec;       /* executions lost with a departing node */
     double lost_energy_j;     /* their GPU energy [J] */
     double host_energy_j;     /* the host machines around the GPUs, at the wall [J] */
+    /* accounting */
+    ew_ledger led_busy;       /* phases that served queries */
+    ew_ledger led_idle;       /* idle replicas */
+    ew_ledger led_done;       /* carried by the queries finished here */
+    ew_ledger led_network;    /* their network transfers (gpu_j holds the energy) */
+    uint64_t n_done_all;      /* queries finished here, warm-up included */
+    uint64_t tokens_done_all; /* their output tokens */
 } site_acc;
 
 typedef struct replica replica;   /* serve.c */
@@ -133,6 +154,13 @@ typedef struct run {
     replica *replicas;       /* serving sites' replicas (serve.c) */
     uint32_t n_replicas;
     uint32_t *replica_of;    /* [n_servers]: replica index, or EW_NONE */
+    site_energy *se;         /* [n_sites] */
+    const ew_grid_zone **client_zone;   /* [n_clients]: grid of each client region, or NULL */
+    ew_ledger led_inflight;  /* carried by queries not finished yet */
+    ew_ledger led_failed;    /* carried by queries that failed */
+    ew_ledger led_partial;   /* phases cut at the end of the run, charged to no query */
+    double *node_reward_usd; /* [n_servers]: paid to the node's operator */
+    double *node_cost_usd;   /* [n_servers]: its incremental electricity */
     ew_query_record *records;   /* sample: every stride-th completion */
     size_t n_records, cap_records;
     uint64_t record_stride, record_seen;
@@ -176,17 +204,6 @@ int serve_no_server(run *R, uint32_t id, double now);
 /* Serving server i leaves (1) or comes back (0) at now; work on it is lost
  * and dispatched again. */
 int serve_node_offline(run *R, uint32_t i, double now, int leaving);
-/* Executions a new llm or image query gets under the scenario's verification. */
-uint32_t serve_verify_executions(run *R);
-/* Creates and dispatches n more executions of original query id, which went
- * to `server`, each to another server. */
-int serve_add_checks(run *R, uint32_t id, double now, uint32_t n, uint32_t server);
-/* Execution id found no server: counted as failed; its query finishes
- * without it (or fails, with no execution left). */
-int serve_no_server(run *R, uint32_t id, double now);
-/* Serving server i leaves (1) or comes back (0) at now; work on it is lost
- * and dispatched again. */
-int serve_node_offline(run *R, uint32_t i, double now, int leaving);
 int serve_init(run *R);
 void serve_free(run *R);
 /* A query routed to serving server i (a replica) at now. */
@@ -194,5 +211,19 @@ int serve_arrive(run *R, uint32_t i, uint32_t id, double now);
 int serve_on_event(ew_engine *e, const ew_event *ev, void *ctx);
 /* Charges each replica's phase in progress (pro rata) and idle time up to T. */
 int serve_finish(run *R, double T);
+
+/* account.c */
+int account_init(run *R);
+void account_free(run *R);
+/* The ledger of a phase of site k over [t0, t1] that spent gpu_j on its GPUs
+ * (idle: a replica with nothing to do). */
+void account_phase(const run *R, uint32_t k, double t0, double t1, double gpu_j, int idle,
+                   ew_ledger *out);
+/* The ledger of moving `bytes` for a query of client region `region` (NULL
+ * zone: energy only), finished at now. */
+void account_network(const run *R, uint32_t client, double bytes, double now, ew_ledger *out);
+/* Fills the accounting fields of the results. */
+int account_collect(const run *R, ew_results *res);
+
 
 #endif

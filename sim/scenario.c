@@ -31,7 +31,7 @@ static const char *const outage_keys[] = {"site", "region", "from", "to", NULL};
 static const char *const arm_keys[] = {"name", "routing", "verification", "sites", NULL};
 static const char *const site_kind_names[] = {"datacentre", "edge", NULL};
 static const char *const run_keys[] = {"duration", "max_arrivals", "drain", "bin", "warmup",
-                                       NULL};
+                                       "month", "utc_offset", NULL};
 static const char *const workload_keys[] = {"arrivals", "service", "classes", "clients", NULL};
 static const char *const class_keys[] = {"name", "kind", "model", "share", "prompt_tokens",
                                          "output_tokens", "steps", NULL};
@@ -47,7 +47,13 @@ static const char *const service_keys[] = {"distribution", "mean", "cv", NULL};
 static const char *const routing_keys[] = {"policy", "latency_objective", NULL};
 static const char *const site_keys[] = {"name", "servers", "slots", "speed", "weight", "power",
                                         "sleep", "serving", "kind", "region", "access", "host",
-                                        "tariff", "availability", NULL};
+                                        "tariff", "availability", "facility", "pue", "wue",
+                                        "on_anyway", "hardware", "contract", "economics", NULL};
+static const char *const hardware_names[] = {"existing", "new", NULL};
+static const char *const contract_keys[] = {"renewable_share", "carbon", NULL};
+static const char *const economics_keys[] = {"gpu_hour_usd", "capex_usd_per_gpu", "capex_life_y",
+                                             "reward_usd_per_1k_tokens", "reward_usd_per_query",
+                                             "reward_usd_per_gpu_hour", NULL};
 static const char *const power_keys[] = {"off", "idle", "busy", NULL};
 static const char *const sleep_keys[] = {"after", "wake", NULL};
 
@@ -105,6 +111,12 @@ static int load_run(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err
         return ew_yaml_fail(y, ew_ymap_get(&m, "warmup"), "run.warmup", err,
                             "must be shorter than run.duration (%g s), got %g s",
                             s->duration_s, s->warmup_s);
+    uint64_t month;
+    if ((rc = ew_ymap_count(&m, "month", 0, 0, 0, 12, &month, err)) ||
+        (rc = ew_ymap_quantity(&m, "utc_offset", EW_Q_DURATION, 0, 0.0,
+                               (ew_range){-14 * 3600.0, 14 * 3600.0, 0, 0}, &s->utc_offset_s, err)))
+        return rc;
+    s->month = (int)month;
     return EW_OK;
 }
 
@@ -406,6 +418,10 @@ static int load_geography(ew_scenario *s, ew_error *err)
         snprintf(path, sizeof path, "%s/network.csv", s->data_dir);
         rc = ew_network_params_load(path, &s->net, err);
         s->has_net = rc == EW_OK;
+    }
+    if (rc == EW_OK) {
+        snprintf(path, sizeof path, "%s/grid", s->data_dir);
+        rc = ew_grid_load(path, &s->grid, err);
     }
     return rc;
 }
@@ -877,14 +893,28 @@ static int load_site_place(ew_scenario *s, ew_yaml *y, ew_ymap *m, const char *p
     ew_ymap_subpath(m, "region", sub, sizeof sub);
     if (rn && (rc = region_of(s, y, rn, sub, &site->region, err)))
         return rc;
-    site->tariff_usd_per_kwh =
-        site->region != EW_NONE ? ew_region_catalog_at(s->regions, site->region)->price_usd_per_kwh
-                                : 0.0;
+    site->zone = NULL;
+    site->tariff_usd_per_kwh = 0.0;
+    if (site->region != EW_NONE) {
+        const ew_region *g = ew_region_catalog_at(s->regions, site->region);
+        int z = ew_grid_find(s->grid, g->grid_zone);
+        if (z < 0)
+            return ew_yaml_fail(y, rn, sub, err, "region %s names grid zone %s, which %s/grid "
+                                "does not hold", g->code, g->grid_zone, s->data_dir);
+        site->zone = ew_grid_at(s->grid, (size_t)z);
+        /* homes pay the residential price, data centres the industrial one */
+        double p = site->edge ? site->zone->price_residential_usd_per_kwh
+                              : site->zone->price_industrial_usd_per_kwh;
+        site->tariff_usd_per_kwh = isnan(p) ? 0.0 : p;
+    }
     yaml_node_t *tn = ew_ymap_get(m, "tariff");
     ew_ymap_subpath(m, "tariff", sub, sizeof sub);
     if (tn && (rc = parse_tariff(y, tn, sub, &site->tariff_usd_per_kwh, err)))
         return rc;
-    if ((rc = ew_ymap_string(m, "host", 0, "", host, sizeof host, err)) || !host[0])
+    /* a serving data centre's GPUs sit in servers: their share of one by default */
+    int dc_serving = !site->edge && ew_ymap_get(m, "serving");
+    if ((rc = ew_ymap_string(m, "host", 0, dc_serving ? "dc-server-share" : "", host,
+                             sizeof host, err)) || !host[0])
         return rc;
     if (!s->hosts) {
         char file[600];
@@ -898,6 +928,124 @@ static int load_site_place(ew_scenario *s, ew_yaml *y, ew_ymap *m, const char *p
         return unknown_name(y, ew_ymap_get(m, "host"), sub, host, "host",
                             ew_host_catalog_count(s->hosts), host_name_at, s->hosts, err);
     (void)path;
+    return EW_OK;
+}
+
+static const char *facility_name_at(const void *c, size_t i)
+{
+    return ew_facility_catalog_at(c, i)->name;
+}
+
+/* PUE, WUE, on_anyway, hardware, contract and economics of a site. */
+static int load_site_accounting(ew_scenario *s, ew_yaml *y, ew_ymap *m, const char *path,
+                                ew_site_spec *site, ew_error *err)
+{
+    char sub[160], fac[32];
+    int rc, hw;
+    /* facility: serving data centres default to the hyperscale fleet, homes
+     * and plain sites to none */
+    int serving = ew_ymap_get(m, "serving") != NULL;
+    if ((rc = ew_ymap_string(m, "facility", 0, site->edge || !serving ? "home" : "hyperscale",
+                             fac, sizeof fac, err)))
+        return rc;
+    if (!ew_ymap_get(m, "facility") && strcmp(fac, "home") == 0) {
+        snprintf(site->facility, sizeof site->facility, "none");
+        site->pue = 1.0;
+        site->wue_l_per_kwh = 0.0;
+        goto rest;
+    }
+    if (!s->facilities) {
+        char file[600];
+        snprintf(file, sizeof file, "%s/facilities.csv", s->data_dir);
+        if ((rc = ew_facility_catalog_load(file, &s->facilities, err)))
+            return rc;
+    }
+    const ew_facility *f = ew_facility_find(s->facilities, fac);
+    ew_ymap_subpath(m, "facility", sub, sizeof sub);
+    if (!f)
+        return unknown_name(y, ew_ymap_get(m, "facility"), sub, fac, "facility",
+                            ew_facility_catalog_count(s->facilities), facility_name_at,
+                            s->facilities, err);
+    snprintf(site->facility, sizeof site->facility, "%s", fac);
+    site->pue = f->pue;
+    site->wue_l_per_kwh = f->wue_l_per_kwh;
+rest:
+    if ((rc = ew_ymap_quantity(m, "pue", EW_Q_NUMBER, 0, site->pue, (ew_range){1, 10, 0, 0},
+                               &site->pue, err)) ||
+        (rc = ew_ymap_quantity(m, "wue", EW_Q_NUMBER, 0, site->wue_l_per_kwh,
+                               (ew_range){0, 100, 0, 0}, &site->wue_l_per_kwh, err)) ||
+        (rc = ew_ymap_quantity(m, "on_anyway", EW_Q_NUMBER, 0, 0.0, (ew_range){0, 1, 0, 0},
+                               &site->on_anyway, err)) ||
+        (rc = ew_ymap_choice(m, "hardware", 0, site->edge ? 0 : 1, hardware_names, &hw, err)))
+        return rc;
+    site->hardware_new = hw;
+    site->contract = (ew_contract){EW_CONTRACT_NONE, 0.0, 0.0};
+    yaml_node_t *cn = ew_ymap_get(m, "contract");
+    if (cn) {
+        ew_ymap c;
+        ew_ymap_subpath(m, "contract", sub, sizeof sub);
+        if ((rc = ew_ymap_open(&c, y, cn, sub, contract_keys, err)) ||
+            (rc = ew_ymap_quantity(&c, "renewable_share", EW_Q_NUMBER, 0, NAN,
+                                   (ew_range){0, 1, 0, 0}, &site->contract.renewable_share, err)) ||
+            (rc = ew_ymap_quantity(&c, "carbon", EW_Q_NUMBER, 0, NAN, EW_NONNEG,
+                                   &site->contract.carbon_g_per_kwh, err)))
+            return rc;
+        int has_share = !isnan(site->contract.renewable_share),
+            has_carbon = !isnan(site->contract.carbon_g_per_kwh);
+        if (has_share == has_carbon)
+            return ew_yaml_fail(y, cn, sub, err, "give one of renewable_share (e.g. 0.8) or "
+                                "carbon (gCO2e/kWh, e.g. 25)");
+        site->contract.kind = has_share ? EW_CONTRACT_SHARE : EW_CONTRACT_INTENSITY;
+    }
+    ew_site_economics *e = &site->econ;
+    *e = (ew_site_economics){NAN, NAN, NAN, 0.0, 0.0, 0.0};
+    yaml_node_t *en = ew_ymap_get(m, "economics");
+    if (en) {
+        ew_ymap c;
+        ew_ymap_subpath(m, "economics", sub, sizeof sub);
+        if ((rc = ew_ymap_open(&c, y, en, sub, economics_keys, err)) ||
+            (rc = ew_ymap_quantity(&c, "gpu_hour_usd", EW_Q_NUMBER, 0, NAN, EW_NONNEG,
+                                   &e->gpu_hour_usd, err)) ||
+            (rc = ew_ymap_quantity(&c, "capex_usd_per_gpu", EW_Q_NUMBER, 0, NAN, EW_NONNEG,
+                                   &e->capex_usd_per_gpu, err)) ||
+            (rc = ew_ymap_quantity(&c, "capex_life_y", EW_Q_NUMBER, 0, NAN, EW_POSITIVE,
+                                   &e->capex_life_y, err)) ||
+            (rc = ew_ymap_quantity(&c, "reward_usd_per_1k_tokens", EW_Q_NUMBER, 0, 0.0,
+                                   EW_NONNEG, &e->reward_usd_per_1k_tokens, err)) ||
+            (rc = ew_ymap_quantity(&c, "reward_usd_per_query", EW_Q_NUMBER, 0, 0.0, EW_NONNEG,
+                                   &e->reward_usd_per_query, err)) ||
+            (rc = ew_ymap_quantity(&c, "reward_usd_per_gpu_hour", EW_Q_NUMBER, 0, 0.0,
+                                   EW_NONNEG, &e->reward_usd_per_gpu_hour, err)))
+            return rc;
+        if (!isnan(e->gpu_hour_usd) && !isnan(e->capex_usd_per_gpu))
+            return ew_yaml_fail(y, en, sub, err, "give gpu_hour_usd (renting) or "
+                                "capex_usd_per_gpu (owning), not both");
+        if (!isnan(e->capex_usd_per_gpu) && isnan(e->capex_life_y))
+            return ew_yaml_fail(y, en, sub, err, "capex_usd_per_gpu needs capex_life_y "
+                                "(years over which it is amortised)");
+    }
+    (void)path;
+    return EW_OK;
+}
+
+/* A data centre that says nothing of its costs rents its GPUs at the
+ * default on-demand price of data/economics.csv, where the table has one. */
+static int default_economics(ew_scenario *s, ew_site_spec *site, ew_error *err)
+{
+    ew_site_economics *e = &site->econ;
+    if (site->edge || !isnan(e->gpu_hour_usd) || !isnan(e->capex_usd_per_gpu))
+        return EW_OK;
+    if (!s->econ) {
+        char file[600];
+        snprintf(file, sizeof file, "%s/economics.csv", s->data_dir);
+        int rc = ew_econ_table_load(file, &s->econ, err);
+        if (rc)
+            return rc;
+    }
+    ew_error ignored;
+    double v;
+    if (ew_econ_lookup(s->econ, "gpu_hour_usd", site->serve.device, &v, &ignored) == EW_OK)
+        e->gpu_hour_usd = v;
     return EW_OK;
 }
 
@@ -919,7 +1067,8 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
         if (strcmp(s->sites[j].name, site->name) == 0)
             return ew_yaml_fail(y, ew_ymap_get(&m, "name"), sub, err,
                                 "\"%s\" is already the name of sites[%u]", site->name, j);
-    if ((rc = load_site_place(s, y, &m, path, site, err)))
+    if ((rc = load_site_place(s, y, &m, path, site, err)) ||
+        (rc = load_site_accounting(s, y, &m, path, site, err)))
         return rc;
     if ((rc = ew_ymap_count(&m, "servers", 1, 0, 1, MAX_SERVERS, &servers, err)) ||
         (rc = ew_ymap_count(&m, "slots", 0, 1, 1, 1000000, &slots, err)) ||
@@ -954,7 +1103,7 @@ static int load_site(ew_scenario *s, ew_yaml *y, yaml_node_t *node, uint32_t k, 
             return rc;
         if (site->avail.mode == EW_AVAIL_TRACE && site->avail.trace->end_s <= 0.0)
             return ew_yaml_fail(y, an, sub, err, "the trace holds no interval");
-        return EW_OK;
+        return default_economics(s, site, err);
     }
     if (ew_ymap_get(&m, "availability")) {
         snprintf(sub, sizeof sub, "%s.availability", path);
@@ -1183,6 +1332,9 @@ void ew_scenario_free(ew_scenario *s)
     ew_model_catalog_free(s->models);
     ew_region_catalog_free(s->regions);
     ew_host_catalog_free(s->hosts);
+    ew_grid_free(s->grid);
+    ew_facility_catalog_free(s->facilities);
+    ew_econ_table_free(s->econ);
     for (uint32_t k = 0; s->sites && k < s->n_sites; k++)
         ew_trace_free(s->sites[k].avail.trace);
     free(s->classes);

@@ -24,6 +24,9 @@
 #include "../models/device/device.h"
 #include "../models/network/network.h"
 #include "../models/node/host.h"
+#include "../models/grid/grid.h"
+#include "../models/site/facility.h"
+#include "../models/economics/econdata.h"
 #include "../models/inference/cost.h"
 #include "../models/inference/model.h"
 
@@ -102,6 +105,26 @@ typedef struct ew_avail_spec {
     ew_trace *trace;               /* EW_AVAIL_TRACE (owned); node i follows trace node i mod n */
 } ew_avail_spec;
 
+/* A site's electricity contract, for market-based carbon: none (market =
+ * location), a renewable share (market = (1 - share) x location), or a
+ * contracted intensity replacing the grid's. */
+typedef enum ew_contract_kind { EW_CONTRACT_NONE, EW_CONTRACT_SHARE, EW_CONTRACT_INTENSITY } ew_contract_kind;
+typedef struct ew_contract {
+    ew_contract_kind kind;
+    double renewable_share;      /* [1] */
+    double carbon_g_per_kwh;     /* [gCO2e/kWh] */
+} ew_contract;
+
+/* What a site's service costs and earns (models/economics). NAN: not given. */
+typedef struct ew_site_economics {
+    double gpu_hour_usd;         /* rental price per GPU-hour, electricity included [USD] */
+    double capex_usd_per_gpu;    /* purchase price per GPU (server share) [USD] */
+    double capex_life_y;         /* over which capex is amortised [years] */
+    double reward_usd_per_1k_tokens;   /* paid to an edge operator per execution [USD] */
+    double reward_usd_per_query;       /* the same, per execution [USD] */
+    double reward_usd_per_gpu_hour;    /* paid to an edge operator per GPU-hour of work [USD] */
+} ew_site_economics;
+
 typedef struct ew_site_spec {
     char name[EW_NAME_MAX];
     uint32_t servers;        /* identical servers [1] */
@@ -121,6 +144,15 @@ typedef struct ew_site_spec {
     const ew_host *host;     /* the machine around the GPU, or NULL */
     double tariff_usd_per_kwh;   /* electricity price [USD/kWh] */
     ew_avail_spec avail;
+    /* accounting (sim/ledger.h) */
+    const ew_grid_zone *zone;    /* its region's grid, or NULL (no region: no carbon) */
+    char facility[32];           /* data/facilities.csv row its PUE and WUE came from */
+    double pue;                  /* facility energy / IT energy [1] (homes: 1) */
+    double wue_l_per_kwh;        /* on-site water per kWh of IT energy [L/kWh] */
+    double on_anyway;            /* share of time the machine would be on without the network [1] */
+    int hardware_new;            /* 1: bought for the network (embodied carbon in the incremental view) */
+    ew_contract contract;        /* market-based carbon */
+    ew_site_economics econ;
     int disabled;            /* not part of the present arm: no servers, no energy */
 } ew_site_spec;
 
@@ -157,6 +189,8 @@ typedef struct ew_scenario {
     int drain;                        /* after max_arrivals, run until every query is done */
     double bin_s;                     /* width of time-series bins [s] */
     double warmup_s;                  /* latency statistics ignore arrivals before [s] */
+    int month;                        /* 1..12: grid profiles of that month; 0: all-year day */
+    double utc_offset_s;              /* simulated clock minus UTC [s] (hour-of-day profiles) */
     ew_arrival_process arrivals;
     double rate_per_s;                /* base arrival rate [1/s] */
     double profile[EW_HOURS];         /* hour-of-day multipliers of the rate [1] */
@@ -176,6 +210,9 @@ typedef struct ew_scenario {
     ew_network_params net;
     int has_net;
     ew_host_catalog *hosts;
+    ew_grid *grid;                    /* data/grid, loaded with the regions */
+    ew_facility_catalog *facilities;
+    ew_econ_table *econ;
     ew_verify_spec verify;
     ew_outage_spec *outages;
     uint32_t n_outages;

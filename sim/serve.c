@@ -69,14 +69,18 @@ static int schedule_phase_end(run *R, replica *rp, double t_end)
     return ew_engine_schedule(&R->eng, t_end, EV_REPLICA, rp->server, rp->gen);
 }
 
-/* Charges energy spent over [t0, t1] to the replica, its server and site. */
-static int charge(run *R, replica *rp, double t0, double t1, double energy_j, int idle)
+/* Charges energy spent over [t0, t1] to the replica, its server and site;
+ * the phase's ledger (every layer, carbon, water, money) in *led, for the
+ * queries it served. */
+static int charge(run *R, replica *rp, double t0, double t1, double energy_j, int idle,
+                  ew_ledger *led)
 {
     site_acc *a = &R->sites[rp->site];
-    const ew_host *h = R->s->sites[rp->site].host;
-    if (h)   /* the machine around the GPU, at the wall, per GPU of the replica */
-        a->host_energy_j += (idle ? h->idle_w : h->busy_w) / h->psu_efficiency * rp->dp->tp *
-                            (t1 - t0);
+    account_phase(R, rp->site, t0, t1, energy_j, idle, led);
+    a->host_energy_j += led->host_j;
+    ew_ledger_add(idle ? &a->led_idle : &a->led_busy, led, 1.0);
+    if (R->node_cost_usd)
+        R->node_cost_usd[rp->server] += led->cost_inc_usd;
     R->w.servers[rp->server].energy_j += energy_j;
     if (idle)
         a->idle_energy_j += energy_j;
@@ -85,6 +89,13 @@ static int charge(run *R, replica *rp, double t0, double t1, double energy_j, in
         R->w.servers[rp->server].busy_slot_s += t1 - t0;
     }
     return run_spread_energy(R, rp->site, t0, t1, energy_j);
+}
+
+/* Query id carries the share f of a phase's ledger. */
+static void attribute(run *R, uint32_t id, const ew_ledger *led, double f)
+{
+    ew_ledger_add(&R->ql[id].led, led, f);
+    ew_ledger_add(&R->led_inflight, led, f);
 }
 
 static double idle_power_w(const replica *rp)
@@ -116,17 +127,26 @@ static void finish_query(run *R, uint32_t root, double now)
     query *q = &R->q[root];
     query_llm *ql = &R->ql[root];
     R->n_done++;
+    ew_ledger_add(&R->led_inflight, &ql->led, -1.0);
     if (ql->failed) {
         R->failed_queries++;
+        ew_ledger_add(&R->led_failed, &ql->led, 1.0);
         run_query_release(R, root);
         return;
     }
     site_acc *a = &R->sites[ql->site_done];
+    ew_ledger_add(&a->led_done, &ql->led, 1.0);
+    a->n_done_all++;
+    a->tokens_done_all += ql->output;
     double bytes, net = network_s(R, root, ql->site_done, &bytes);
     if (run_record_latency(R, a, q->arrival_s, now, net))
         a->query_energy_j += ql->energy_j;
-    if (R->s->has_net && R->s->n_clients)
-        a->network_energy_j += bytes * R->s->net.j_per_byte[R->s->clients[q->client].access];
+    if (R->s->has_net && R->s->n_clients) {
+        ew_ledger nl;
+        account_network(R, q->client, bytes, now, &nl);
+        a->network_energy_j += nl.gpu_j;
+        ew_ledger_add(&a->led_network, &nl, 1.0);
+    }
     run_record_sojourn(R, a, q->arrival_s, now);
     run_record_query(R, root, ql->site_done, now, net);
     run_query_release(R, root);
@@ -164,7 +184,14 @@ static void complete(run *R, replica *rp, uint32_t id, double now)
     } else {            /* a check: its energy is the query's */
         R->ql[root].energy_j += ql->energy_j;
         R->ql[root].lost_j += ql->lost_j;
+        ew_ledger_add(&R->ql[root].led, &ql->led, 1.0);
         run_query_release(R, id);
+    }
+    if (R->node_reward_usd) {   /* the operator is paid for every execution it finishes */
+        const ew_site_economics *e = &R->s->sites[rp->site].econ;
+        R->node_reward_usd[rp->server] +=
+            e->reward_usd_per_query +
+            e->reward_usd_per_1k_tokens * ((double)ql->prompt + ql->output) / 1000.0;
     }
     if (--R->ql[root].pending == 0)
         finish_query(R, root, now);
@@ -187,7 +214,9 @@ int serve_no_server(run *R, uint32_t id, double now)
     if (root == id) {
         ql->failed = 1;
         ql->site_done = 0;
-    } else {
+    } else {   /* a check that found no server: what it spent served nothing */
+        ew_ledger_add(&R->led_inflight, &ql->led, -1.0);
+        ew_ledger_add(&R->led_failed, &ql->led, 1.0);
         run_query_release(R, id);
     }
     if (--R->ql[root].pending == 0)
@@ -205,6 +234,7 @@ int serve_add_checks(run *R, uint32_t id, double now, uint32_t n, uint32_t serve
         R->q[cid].next = EW_NONE;
         R->ql[cid] = R->ql[id];
         R->ql[cid].pending = 0;
+        R->ql[cid].led = (ew_ledger){0};
         int rc = run_dispatch(R, cid, now, server, NULL);
         if (rc == EW_RUN_NO_SERVER)
             rc = serve_no_server(R, cid, now);
@@ -246,62 +276,70 @@ static void prefill_done(run *R, replica *rp, uint32_t id, double now)
 /* Ends the phase in progress at `now`, which is its planned end. */
 static int finish_phase(run *R, replica *rp, double now)
 {
+    ew_ledger led;
     switch (rp->phase) {
     case DECODE: {
         ew_cost c = ew_cost_decode_steps(rp->dp, rp->batch, rp->ctx0, rp->k);
+        if (charge(R, rp, rp->t0_s, now, c.energy_j, 0, &led))
+            return EW_ENOMEM;
         double share = c.energy_j / rp->batch;
         for (uint32_t j = 0; j < rp->n_running; j++) {
             query_llm *ql = &R->ql[rp->running[j]];
             ql->generated += (uint32_t)rp->k;
             ql->energy_j += share;
+            attribute(R, rp->running[j], &led, 1.0 / rp->batch);
         }
         rp->kv_used += (double)rp->batch * (double)rp->k;
-        if (charge(R, rp, rp->t0_s, now, c.energy_j, 0))
-            return EW_ENOMEM;
         break;
     }
     case PREFILL:
+        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0, &led))
+            return EW_ENOMEM;
         for (uint32_t j = 0; j < rp->n_running; j++) {
             query_llm *ql = &R->ql[rp->running[j]];
             if (!ql->prefilling)
                 continue;
-            ql->energy_j += ew_cost_prefill(rp->dp, (double)ql->prompt + ql->generated, 0).energy_j;
+            double e = ew_cost_prefill(rp->dp, (double)ql->prompt + ql->generated, 0).energy_j;
+            ql->energy_j += e;
+            attribute(R, rp->running[j], &led, e / rp->phase_energy_j);
             prefill_done(R, rp, rp->running[j], now);
         }
-        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
-            return EW_ENOMEM;
         break;
     case IMAGE: {
         query *q = &R->q[rp->running[0]];
         query_llm *ql = &R->ql[rp->running[0]];
+        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0, &led))
+            return EW_ENOMEM;
         ql->energy_j += rp->phase_energy_j;
+        attribute(R, rp->running[0], &led, 1.0);
         ql->generated = ql->output;
         q->first_token_s = now;
-        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
-            return EW_ENOMEM;
         break;
     }
     case MIXED: {
-        double per_token = rp->phase_energy_j / (rp->batch + rp->chunk);
+        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0, &led))
+            return EW_ENOMEM;
+        double per_token = rp->phase_energy_j / (rp->batch + rp->chunk),
+               f = 1.0 / (rp->batch + rp->chunk);
         for (uint32_t j = 0; j < rp->n_running; j++) {
             uint32_t id = rp->running[j];
             if (R->ql[id].prefilling)
                 continue;
             R->ql[id].generated++;
             R->ql[id].energy_j += per_token;
+            attribute(R, id, &led, f);
         }
         rp->kv_used += rp->batch;
         query_llm *ql = &R->ql[rp->chunk_id];
         ql->energy_j += per_token * rp->chunk;
+        attribute(R, rp->chunk_id, &led, f * rp->chunk);
         ql->prefilled += (uint32_t)rp->chunk;
         if (ql->prefilled == ql->prompt + ql->generated)
             prefill_done(R, rp, rp->chunk_id, now);
-        if (charge(R, rp, rp->t0_s, now, rp->phase_energy_j, 0))
-            return EW_ENOMEM;
         break;
     }
     case IDLE:
-        if (charge(R, rp, rp->t0_s, now, idle_power_w(rp) * (now - rp->t0_s), 1))
+        if (charge(R, rp, rp->t0_s, now, idle_power_w(rp) * (now - rp->t0_s), 1, &led))
             return EW_ENOMEM;
         break;
     case OFFLINE:
@@ -505,7 +543,8 @@ int serve_node_offline(run *R, uint32_t i, double now, int leaving)
     site_acc *a = &R->sites[rp->site];
     int idle = rp->phase == IDLE;
     double e = phase_energy_so_far(rp, now);
-    if (charge(R, rp, rp->t0_s, now, e, idle))
+    ew_ledger led;
+    if (charge(R, rp, rp->t0_s, now, e, idle, &led))
         return EW_ENOMEM;
     if (!idle)
         a->lost_energy_j += e;   /* the step in progress produced nothing */
@@ -524,8 +563,12 @@ int serve_node_offline(run *R, uint32_t i, double now, int leaving)
         ids[m++] = w;
     /* the step in progress is charged to the requests in it, in equal shares */
     double share = !idle && rp->n_running ? e / rp->n_running : 0.0;
-    for (uint32_t j = 0; j < rp->n_running; j++)
+    for (uint32_t j = 0; j < rp->n_running; j++) {
         R->ql[rp->running[j]].lost_j += share;
+        attribute(R, rp->running[j], &led, 1.0 / rp->n_running);
+    }
+    if (!idle && !rp->n_running)
+        ew_ledger_add(&R->led_partial, &led, 1.0);
     rp->n_running = 0;
     rp->wait_head = rp->wait_tail = EW_NONE;
     rp->kv_used = 0.0;
@@ -561,8 +604,11 @@ int serve_finish(run *R, double T)
         replica *rp = &R->replicas[r];
         if (rp->phase == OFFLINE)
             continue;
-        if (charge(R, rp, rp->t0_s, T, phase_energy_so_far(rp, T), rp->phase == IDLE))
+        ew_ledger led;
+        if (charge(R, rp, rp->t0_s, T, phase_energy_so_far(rp, T), rp->phase == IDLE, &led))
             return EW_ENOMEM;
+        if (rp->phase != IDLE)   /* cut short: it finished nothing */
+            ew_ledger_add(&R->led_partial, &led, 1.0);
     }
     return EW_OK;
 }

@@ -1,7 +1,8 @@
 /* carbon_aware.c — among sites whose predicted completion meets the
  * scenario's latency objective (routing.latency_objective) and that have a
- * server with room, the one on the grid with the least carbon intensity;
- * when none meets the objective, the least predicted completion time. */
+ * server with room, the one on the grid with the least carbon intensity now
+ * (the hour's value of its zone's profile); when none meets the objective,
+ * the least predicted completion time. */
 #include "routing.h"
 
 static int meets_objective(const ew_world *w, const ew_route_query *q, uint32_t k)
@@ -15,7 +16,10 @@ static int meets_objective(const ew_world *w, const ew_route_query *q, uint32_t 
 static double carbon(const ew_world *w, const ew_route_query *q, uint32_t k)
 {
     (void)q;
-    return w->site[k].carbon_g_per_kwh;
+    const ew_site_spec *sp = &w->scenario->sites[k];
+    if (!sp->zone)
+        return w->site[k].carbon_g_per_kwh;
+    return ew_grid_carbon_at(sp->zone, w->scenario->month, w->now_s - w->scenario->utc_offset_s);
 }
 
 static uint32_t pick(void *state, const ew_world *w, const ew_route_query *q, gsl_rng *r)

@@ -1404,9 +1404,11 @@ static void test_dc_only(void **state)
  *   4 e_no   no edge            10..11  room 2  0.4 s    57.5303 ms
  *   5 e_no_b no edge            12      room 2  0.4 s    57.5303 ms
  *   6 x_de   de datacentre      13..14  (group 1; group 0 is sites 0..5)
- * Carbon [g/kWh] and price [USD/kWh] from data/regions.csv: us-east 403 /
- * 0.1426, fr 44.18 / 0.3149, jp 482.32 / 0.05 (the tariff), pl 614.98 /
- * 0.2814, no 30.75 / 0.1201. Sites are listed out of distance order. */
+ * Carbon [g/kWh] and price [USD/kWh] from data/grid (edge nodes pay the
+ * residential price): us-east 403 / 0.1426 (the tariff: data centres would
+ * pay the industrial price), fr 44.18 / 0.3149, jp 482.32 / 0.05 (the
+ * tariff), pl 614.98 / 0.2814, no 30.75 / 0.1201, de 344.14 / 0.4244 (the
+ * tariff). Sites are listed out of distance order. */
 static const char geo_text[] =
     "name: g\nrun: {duration: 1h}\n"
     "workload:\n"
@@ -1415,7 +1417,7 @@ static const char geo_text[] =
     "  clients: [{region: de, access: fibre, share: 1}]\n"
     "routing: {policy: edge_first, latency_objective: 500ms}\n"
     "sites:\n"
-    "  - {name: dc_us, region: us-east, servers: 3, slots: 4, speed: 4, "
+    "  - {name: dc_us, region: us-east, tariff: 0.1426 USD/kWh, servers: 3, slots: 4, speed: 4, "
     "power: {idle: 1W, busy: 2W}}\n"
     "  - {name: e_fr, kind: edge, region: fr, servers: 2, slots: 2, speed: 0.5, "
     "power: {idle: 1W, busy: 2W}}\n"
@@ -1427,7 +1429,8 @@ static const char geo_text[] =
     "power: {idle: 1W, busy: 2W}}\n"
     "  - {name: e_no_b, kind: edge, region: no, servers: 1, slots: 2, speed: 0.5, "
     "power: {idle: 1W, busy: 2W}}\n"
-    "  - {name: x_de, region: de, servers: 2, power: {idle: 1W, busy: 2W}}\n";
+    "  - {name: x_de, region: de, tariff: 0.4244 USD/kWh, servers: 2, "
+    "power: {idle: 1W, busy: 2W}}\n";
 static const uint32_t geo_groups[] = {0, 0, 0, 0, 0, 0, 1};
 
 static void geo_build(test_world *tw)
