@@ -289,12 +289,9 @@ int account_collect(const run *R, ew_results *res)
             in.done = a->led_done;
             in.network = a->led_network;
         } else {   /* plain sites: the linear power model's busy part is layer 1 */
-            double busy_j = 0.0, on_s = 0.0;
-            for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++) {
+            double busy_j = 0.0;
+            for (uint32_t i = R->site_first[k]; i < R->site_first[k + 1]; i++)
                 busy_j += (sp->busy_w - sp->idle_w) / sp->slots * R->w.servers[i].busy_slot_s;
-                on_s += T - R->w.servers[i].off_s;
-            }
-            (void)on_s;
             account_phase(R, k, 0.0, T, busy_j, 0, &in.busy);
             account_phase(R, k, 0.0, T, a->energy_j - busy_j, 1, &in.idle);
             in.done = in.busy;
@@ -350,14 +347,7 @@ int account_collect(const run *R, ew_results *res)
     ew_ledger_add(&tot.unfinished, &R->led_inflight, 1.0);
     ew_ledger_add(&tot.unfinished, &R->led_failed, 1.0);
     ew_ledger_add(&tot.unfinished, &R->led_partial, 1.0);
-    int plain_only = 1;
-    for (uint32_t k = 0; k < s->n_sites; k++)
-        plain_only &= !s->sites[k].serving;
-    fill(&res->total, &tot, !plain_only);
-    if (plain_only) {
-        res->total.accel_unfinished_j = res->total.host_unfinished_j =
-            res->total.facility_unfinished_j = 0.0;
-    }
+    fill(&res->total, &tot, 1);   /* plain sites leave nothing unfinished: their busy part is done */
     return operators(R, 0, s->n_sites, T, &res->total.operator_profit_median_usd_per_h,
                      &res->total.operator_loss_share);
 }

@@ -942,34 +942,31 @@ static int load_site_accounting(ew_scenario *s, ew_yaml *y, ew_ymap *m, const ch
 {
     char sub[160], fac[32];
     int rc, hw;
-    /* facility: serving data centres default to the hyperscale fleet, homes
-     * and plain sites to none */
+    /* facility: serving data centres default to the hyperscale fleet; homes
+     * and plain sites have none unless they name one */
     int serving = ew_ymap_get(m, "serving") != NULL;
-    if ((rc = ew_ymap_string(m, "facility", 0, site->edge || !serving ? "home" : "hyperscale",
-                             fac, sizeof fac, err)))
-        return rc;
-    if (!ew_ymap_get(m, "facility") && strcmp(fac, "home") == 0) {
-        snprintf(site->facility, sizeof site->facility, "none");
-        site->pue = 1.0;
-        site->wue_l_per_kwh = 0.0;
-        goto rest;
-    }
-    if (!s->facilities) {
-        char file[600];
-        snprintf(file, sizeof file, "%s/facilities.csv", s->data_dir);
-        if ((rc = ew_facility_catalog_load(file, &s->facilities, err)))
+    snprintf(site->facility, sizeof site->facility, "none");
+    site->pue = 1.0;
+    site->wue_l_per_kwh = 0.0;
+    if (ew_ymap_get(m, "facility") || (!site->edge && serving)) {
+        if ((rc = ew_ymap_string(m, "facility", 0, "hyperscale", fac, sizeof fac, err)))
             return rc;
+        if (!s->facilities) {
+            char file[600];
+            snprintf(file, sizeof file, "%s/facilities.csv", s->data_dir);
+            if ((rc = ew_facility_catalog_load(file, &s->facilities, err)))
+                return rc;
+        }
+        const ew_facility *f = ew_facility_find(s->facilities, fac);
+        ew_ymap_subpath(m, "facility", sub, sizeof sub);
+        if (!f)
+            return unknown_name(y, ew_ymap_get(m, "facility"), sub, fac, "facility",
+                                ew_facility_catalog_count(s->facilities), facility_name_at,
+                                s->facilities, err);
+        snprintf(site->facility, sizeof site->facility, "%s", fac);
+        site->pue = f->pue;
+        site->wue_l_per_kwh = f->wue_l_per_kwh;
     }
-    const ew_facility *f = ew_facility_find(s->facilities, fac);
-    ew_ymap_subpath(m, "facility", sub, sizeof sub);
-    if (!f)
-        return unknown_name(y, ew_ymap_get(m, "facility"), sub, fac, "facility",
-                            ew_facility_catalog_count(s->facilities), facility_name_at,
-                            s->facilities, err);
-    snprintf(site->facility, sizeof site->facility, "%s", fac);
-    site->pue = f->pue;
-    site->wue_l_per_kwh = f->wue_l_per_kwh;
-rest:
     if ((rc = ew_ymap_quantity(m, "pue", EW_Q_NUMBER, 0, site->pue, (ew_range){1, 10, 0, 0},
                                &site->pue, err)) ||
         (rc = ew_ymap_quantity(m, "wue", EW_Q_NUMBER, 0, site->wue_l_per_kwh,

@@ -270,15 +270,18 @@ static int all_given(const ew_grid *g, const ew_csv_table *t, int col, const int
     return EW_OK;
 }
 
-enum { C_ZONE, C_RES, C_IND, C_SOURCE, C_COUNT };
-static const char *const price_cols[C_COUNT] = {"zone", "residential_usd_per_kwh",
-                                                "industrial_usd_per_kwh", "source"};
+/* Reads the figures of row r into zone z; ix as in the table's columns. */
+typedef int (*zone_row_fn)(const ew_csv_table *t, size_t r, const int *ix, ew_grid_zone *z,
+                           ew_error *err);
 
-static int load_prices(const char *dir, ew_grid *g, ew_error *err)
+/* A table of one row per zone of zones.csv: columns cols[0] = "zone",
+ * cols[ncols - 1] = "source", the figures between read by read_row. */
+static int load_per_zone(const char *dir, const char *file, const char *const *cols,
+                         size_t ncols, zone_row_fn read_row, ew_grid *g, ew_error *err)
 {
     ew_csv_table *t;
-    int ix[C_COUNT];
-    int rc = read_table(dir, "prices.csv", price_cols, C_COUNT, ix, &t, err);
+    int ix[8];
+    int rc = read_table(dir, file, cols, ncols, ix, &t, err);
     if (rc != EW_OK)
         return rc;
     int *row_of = malloc(g->n * sizeof *row_of);
@@ -290,58 +293,45 @@ static int load_prices(const char *dir, ew_grid *g, ew_error *err)
         row_of[i] = -1;
     for (size_t r = 0; r < t->nrows; r++) {
         int zi;
-        ew_grid_zone *z;
-        if ((rc = zone_of(g, t, r, ix[C_ZONE], &zi, err)) ||
-            (rc = once(g, t, r, ix[C_ZONE], zi, row_of, err)) ||
-            (rc = need_source(t, r, ix[C_SOURCE], err)))
-            goto done;
-        z = &g->z[zi];
-        if ((rc = ew_csv_number(t, r, ix[C_RES], 1, NAN, 0.0,
-                                "a number >= 0 [USD/kWh] or empty (unknown)",
-                                &z->price_residential_usd_per_kwh, err)) ||
-            (rc = ew_csv_number(t, r, ix[C_IND], 1, NAN, 0.0,
-                                "a number >= 0 [USD/kWh] or empty (unknown)",
-                                &z->price_industrial_usd_per_kwh, err)))
+        if ((rc = zone_of(g, t, r, ix[0], &zi, err)) ||
+            (rc = once(g, t, r, ix[0], zi, row_of, err)) ||
+            (rc = need_source(t, r, ix[ncols - 1], err)) ||
+            (rc = read_row(t, r, ix, &g->z[zi], err)))
             goto done;
     }
-    rc = all_given(g, t, ix[C_ZONE], row_of, err);
+    rc = all_given(g, t, ix[0], row_of, err);
 done:
     free(row_of);
     ew_csv_table_free(t);
     return rc;
 }
 
+enum { C_ZONE, C_RES, C_IND, C_SOURCE, C_COUNT };
+static const char *const price_cols[C_COUNT] = {"zone", "residential_usd_per_kwh",
+                                                "industrial_usd_per_kwh", "source"};
+
+static int price_row(const ew_csv_table *t, size_t r, const int *ix, ew_grid_zone *z,
+                     ew_error *err)
+{
+    int rc;
+    if ((rc = ew_csv_number(t, r, ix[C_RES], 1, NAN, 0.0,
+                            "a number >= 0 [USD/kWh] or empty (unknown)",
+                            &z->price_residential_usd_per_kwh, err)) ||
+        (rc = ew_csv_number(t, r, ix[C_IND], 1, NAN, 0.0,
+                            "a number >= 0 [USD/kWh] or empty (unknown)",
+                            &z->price_industrial_usd_per_kwh, err)))
+        return rc;
+    return EW_OK;
+}
+
 enum { W_ZONE, W_WATER, W_SOURCE, W_COUNT };
 static const char *const water_cols[W_COUNT] = {"zone", "water_l_per_kwh", "source"};
 
-static int load_water(const char *dir, ew_grid *g, ew_error *err)
+static int water_row(const ew_csv_table *t, size_t r, const int *ix, ew_grid_zone *z,
+                     ew_error *err)
 {
-    ew_csv_table *t;
-    int ix[W_COUNT];
-    int rc = read_table(dir, "water.csv", water_cols, W_COUNT, ix, &t, err);
-    if (rc != EW_OK)
-        return rc;
-    int *row_of = malloc(g->n * sizeof *row_of);
-    if (!row_of) {
-        rc = ew_error_set(err, EW_ENOMEM, "%s: out of memory", t->path);
-        goto done;
-    }
-    for (size_t i = 0; i < g->n; i++)
-        row_of[i] = -1;
-    for (size_t r = 0; r < t->nrows; r++) {
-        int zi;
-        if ((rc = zone_of(g, t, r, ix[W_ZONE], &zi, err)) ||
-            (rc = once(g, t, r, ix[W_ZONE], zi, row_of, err)) ||
-            (rc = need_source(t, r, ix[W_SOURCE], err)) ||
-            (rc = ew_csv_number(t, r, ix[W_WATER], 0, 0.0, 0.0, "a number >= 0 [L/kWh]",
-                                &g->z[zi].water_l_per_kwh, err)))
-            goto done;
-    }
-    rc = all_given(g, t, ix[W_ZONE], row_of, err);
-done:
-    free(row_of);
-    ew_csv_table_free(t);
-    return rc;
+    return ew_csv_number(t, r, ix[W_WATER], 0, 0.0, 0.0, "a number >= 0 [L/kWh]",
+                         &z->water_l_per_kwh, err);
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -354,7 +344,8 @@ int ew_grid_load(const char *dir, ew_grid **out, ew_error *err)
         return ew_error_set(err, EW_ENOMEM, "%s: out of memory", dir);
     int rc;
     if ((rc = load_zones(dir, g, err)) || (rc = load_profiles(dir, g, err)) ||
-        (rc = load_prices(dir, g, err)) || (rc = load_water(dir, g, err))) {
+        (rc = load_per_zone(dir, "prices.csv", price_cols, C_COUNT, price_row, g, err)) ||
+        (rc = load_per_zone(dir, "water.csv", water_cols, W_COUNT, water_row, g, err))) {
         ew_grid_free(g);
         return rc;
     }

@@ -1,11 +1,13 @@
 /* ew_tmp.h — helpers for tests that read and write files: a temporary
  * folder (make_tmpdir and remove_tmpdir for cmocka group setup and
  * teardown, write_tmp for a file in it, rm_tree for a folder and everything
- * below) and count_rows (data rows of a CSV file). Include after cmocka.h. */
+ * below), count_rows (data rows of a CSV file), and for the loaders' tests
+ * assert_rel and expect_load_refusal. Include after cmocka.h. */
 #ifndef EW_TMP_H
 #define EW_TMP_H
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,28 @@ static inline size_t count_rows(const char *path)
     size_t n = t->nrows;
     ew_csv_table_free(t);
     return n;
+}
+
+/* |got − want| <= rel·|want|, both printed on failure. */
+static inline void assert_rel(double got, double want, double rel, const char *what)
+{
+    if (!(fabs(got - want) <= rel * fabs(want)))
+        fail_msg("%s: got %.15g, want %.15g (relative error %.3g > %.1g)", what, got, want,
+                 fabs(got - want) / fabs(want), rel);
+}
+
+/* A loader must have refused the file with EW_EINVAL (rc) and a message
+ * that starts with "PATH:LINE:COL: " and contains `frag`. */
+static inline void expect_load_refusal(int rc, const ew_error *err, const char *path, int line,
+                                       int col, const char *frag)
+{
+    char prefix[640];   /* a path of up to 600 bytes, line and column */
+    snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, line, col);
+    if (rc != EW_EINVAL)
+        fail_msg("%s: expected EW_EINVAL, got %d (%s)", path, rc, err->msg);
+    if (strncmp(err->msg, prefix, strlen(prefix)) != 0 || !strstr(err->msg, frag))
+        fail_msg("message \"%s\" lacks \"%s\" or \"%s\"", err->msg, prefix, frag);
+    print_message("  refused: %s\n", err->msg);
 }
 
 #endif

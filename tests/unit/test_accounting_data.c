@@ -32,27 +32,7 @@
 #define ECONOMICS EW_DATA_DIR "/economics.csv"
 #define MODELS EW_DATA_DIR "/models.csv"
 
-/* |got − want| <= rel·|want|, both printed on failure. */
-static void assert_rel(double got, double want, double rel, const char *what)
-{
-    if (!(fabs(got - want) <= rel * fabs(want)))
-        fail_msg("%s: got %.15g, want %.15g (relative error %.3g > %.1g)", what, got, want,
-                 fabs(got - want) / fabs(want), rel);
-}
 
-/* The loader must refuse the file with EW_EINVAL and a message that starts
- * with "PATH:LINE:COL: " and contains `frag`. */
-static void expect_refusal(int rc, const ew_error *err, const char *path, int line, int col,
-                           const char *frag)
-{
-    char prefix[600];
-    snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, line, col);
-    if (rc != EW_EINVAL)
-        fail_msg("%s: expected EW_EINVAL, got %d (%s)", path, rc, err->msg);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0 || !strstr(err->msg, frag))
-        fail_msg("message \"%s\" lacks \"%s\" or \"%s\"", err->msg, prefix, frag);
-    print_message("  refused: %s\n", err->msg);
-}
 
 /* ---- devices and hosts: embodied carbon and lifetimes --------------------- */
 
@@ -167,7 +147,7 @@ static void test_new_columns(void **state)
     ew_device_catalog_free(dc);
 
     path = write_tmp("devneg.csv", DEV_HEADER_LIFE DEV_ROW_LIFE("87.5", "-2"));
-    expect_refusal(ew_device_catalog_load(path, &dc, &err), &err, path, 2, 21,
+    expect_load_refusal(ew_device_catalog_load(path, &dc, &err), &err, path, 2, 21,
                    "lifetime_y: expected a number >= 0 [years] (or empty), got \"-2\"");
     assert_null(dc);
 
@@ -187,10 +167,10 @@ static void test_new_columns(void **state)
 
     path = write_tmp("hostneg.csv",
                      HOST_HEADER_NEW "box,Test box,37.5,62.5,0.875,-312.5,4.5,t,\n");
-    expect_refusal(ew_host_catalog_load(path, &hc, &err), &err, path, 2, 6,
+    expect_load_refusal(ew_host_catalog_load(path, &hc, &err), &err, path, 2, 6,
                    "embodied_kgco2e: expected a number >= 0 [kgCO2e] (or empty)");
     path = write_tmp("hostlife.csv", HOST_HEADER_NEW "box,Test box,37.5,62.5,0.875,,4 y,t,\n");
-    expect_refusal(ew_host_catalog_load(path, &hc, &err), &err, path, 2, 7,
+    expect_load_refusal(ew_host_catalog_load(path, &hc, &err), &err, path, 2, 7,
                    "lifetime_y: expected a number >= 0 [years] (or empty), got \"4 y\"");
     assert_null(hc);
 }
@@ -242,29 +222,29 @@ static void test_bad_facilities(void **state)
 
     path = write_tmp("pue.csv", FAC_HEADER "dc,Test hall,1.25,0.375,test,\n"
                                            "cold,Impossible hall,0.95,0.375,test,\n");
-    expect_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 3, 3,
+    expect_load_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 3, 3,
                    "pue: expected a PUE >= 1 [1], got \"0.95\"");
     assert_null(c);
 
     path = write_tmp("wue.csv", FAC_HEADER "dc,Test hall,1.25,-0.5,test,\n");
-    expect_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 2, 4,
+    expect_load_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 2, 4,
                    "wue_l_per_kwh: expected a number >= 0 [L/kWh], got \"-0.5\"");
 
     path = write_tmp("dup.csv", FAC_HEADER "dc,Test hall,1.25,0.375,test,\n"
                                            "dc,Other hall,1.5,0,test,\n");
-    expect_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 3, 1,
+    expect_load_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 3, 1,
                    "name: expected a unique facility name, got \"dc\" (already on line 2)");
 
     path = write_tmp("src.csv", FAC_HEADER "dc,Test hall,1.25,0.375,,\n");
-    expect_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 2, 5,
+    expect_load_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 2, 5,
                    "source: expected the source");
 
     path = write_tmp("empty.csv", FAC_HEADER "# a comment, no rows\n");
-    expect_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 1, 1,
+    expect_load_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 1, 1,
                    "facilities: expected at least one row, got none");
 
     path = write_tmp("cols.csv", "name,label,pue,source,note\ndc,Test hall,1.25,test,\n");
-    expect_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 1, 1,
+    expect_load_refusal(ew_facility_catalog_load(path, &c, &err), &err, path, 1, 1,
                    "missing column \"wue_l_per_kwh\"");
 
     assert_int_equal(ew_facility_catalog_load("/nonexistent/facilities.csv", &c, &err), EW_EIO);
@@ -395,34 +375,34 @@ static void test_bad_economics(void **state)
     path = write_tmp("dup.csv", ECON_HEADER "gpu_hour_usd,tgpu,2.375,USD/GPU-h,2025,a,\n"
                                             "server_life_y,tgpu,4.5,years,2025,b,\n"
                                             "gpu_hour_usd,tgpu,3.125,USD/GPU-h,2026,c,\n");
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 4, 2,
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 4, 2,
                    "key: expected a unique (item, key), got item=gpu_hour_usd, key=tgpu again "
                    "(already on line 2)");
     assert_null(t);
 
     path = write_tmp("neg.csv", ECON_HEADER "gpu_hour_usd,tgpu,-2.375,USD/GPU-h,2025,a,\n");
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 3,
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 3,
                    "value: expected a number >= 0, got \"-2.375\"");
 
     path = write_tmp("nan.csv", ECON_HEADER "gpu_hour_usd,tgpu,nan,USD/GPU-h,2025,a,\n");
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 3, "value: expected");
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 3, "value: expected");
 
     path = write_tmp("year.csv", ECON_HEADER "gpu_hour_usd,tgpu,2.375,USD/GPU-h,2025.5,a,\n");
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 5,
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 5,
                    "year: expected a year between 1990 and 2100, got \"2025.5\"");
     path = write_tmp("old.csv", ECON_HEADER "gpu_hour_usd,tgpu,2.375,USD/GPU-h,1989,a,\n");
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 5, "year: expected");
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 5, "year: expected");
 
     path = write_tmp("unit.csv", ECON_HEADER "gpu_hour_usd,tgpu,2.375,,2025,a,\n");
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 4,
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 4,
                    "unit: expected a non-empty value");
 
     path = write_tmp("src.csv", ECON_HEADER "gpu_hour_usd,tgpu,2.375,USD/GPU-h,2025,,\n");
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 6,
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 2, 6,
                    "source: expected the source");
 
     path = write_tmp("empty.csv", ECON_HEADER);
-    expect_refusal(ew_econ_table_load(path, &t, &err), &err, path, 1, 1,
+    expect_load_refusal(ew_econ_table_load(path, &t, &err), &err, path, 1, 1,
                    "economics: expected at least one row, got none");
 
     assert_int_equal(ew_econ_table_load("/nonexistent/economics.csv", &t, &err), EW_EIO);

@@ -25,32 +25,7 @@
 #include "../../models/network/network.h"
 #include "../../models/node/host.h"
 
-/* |got − want| <= rel·|want|, both printed on failure. */
-static void assert_rel(double got, double want, double rel, const char *what)
-{
-    if (!(fabs(got - want) <= rel * fabs(want)))
-        fail_msg("%s: got %.15g, want %.15g (relative error %.3g > %.1g)", what, got, want,
-                 fabs(got - want) / fabs(want), rel);
-}
 
-/* ---- temporary files ------------------------------------------------------ */
-
-
-
-
-/* The loader must refuse the file with EW_EINVAL and a message that starts
- * with "PATH:LINE:COL: " and contains `frag`. */
-static void expect_refusal(int rc, const ew_error *err, const char *path, int line, int col,
-                           const char *frag)
-{
-    char prefix[600];
-    snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, line, col);
-    if (rc != EW_EINVAL)
-        fail_msg("%s: expected EW_EINVAL, got %d (%s)", path, rc, err->msg);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0 || !strstr(err->msg, frag))
-        fail_msg("message \"%s\" lacks \"%s\" or \"%s\"", err->msg, prefix, frag);
-    print_message("  refused: %s\n", err->msg);
-}
 
 /* ---- the shipped tables --------------------------------------------------- */
 
@@ -406,32 +381,32 @@ static void test_bad_regions(void **state)
     /* line 1 comment, 2 header, 3 and 4 rows: the same code twice */
     path = write_tmp("dup.csv", "# regions\n" REG_HEADER REG_ROW("xa", "12.5", "-3.25")
                                     REG_ROW("xa", "14.5", "7.75"));
-    expect_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 4, 1,
+    expect_load_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 4, 1,
                    "code: expected a unique region code, got \"xa\" (already on line 3)");
     assert_null(c);
 
     path = write_tmp("lat.csv", REG_HEADER REG_ROW("xa", "12.5", "-3.25") REG_ROW("xb", "95", "7.75"));
-    expect_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 3, 3,
+    expect_load_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 3, 3,
                    "lat_deg: expected a latitude in [-90, 90] [deg], got \"95\"");
 
     path = write_tmp("latneg.csv", REG_HEADER REG_ROW("xa", "-90.5", "-3.25"));
-    expect_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 3,
+    expect_load_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 3,
                    "lat_deg: expected a latitude in [-90, 90] [deg], got \"-90.5\"");
 
     path = write_tmp("lon.csv", REG_HEADER REG_ROW("xa", "12.5", "181"));
-    expect_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 4,
+    expect_load_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 4,
                    "lon_deg: expected a longitude in [-180, 180] [deg], got \"181\"");
 
     path = write_tmp("nosrc.csv", REG_HEADER "xa,Test,12.5,-3.25,XX,312.5,0.1875,,\n");
-    expect_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 8,
+    expect_load_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 8,
                    "source: expected the source");
 
     path = write_tmp("carbon.csv", REG_HEADER "xa,Test,12.5,-3.25,XX,-1,0.1875,test,\n");
-    expect_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 6,
+    expect_load_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 2, 6,
                    "carbon_g_per_kwh: expected a number >= 0 [gCO2e/kWh], got \"-1\"");
 
     path = write_tmp("nocol.csv", "code,name,lat_deg,lon_deg,source,note\nxa,T,1,2,test,\n");
-    expect_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 1, 1,
+    expect_load_refusal(ew_region_catalog_load(path, &c, &err), &err, path, 1, 1,
                    "header: missing column \"grid_zone\"");
 
     /* a missing file is an I/O error that names the file */
@@ -461,61 +436,61 @@ static void test_bad_network(void **state)
     /* unknown access on an appended row (line 21, after 18 good rows) */
     path = write_tmp("acc.csv", network_text("last_mile_ms,mobile",
                                              "last_mile_ms,satellite,600,ms,test,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 2,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 2,
                    "access: expected one of fibre, cable, dsl, mobile, datacentre, "
                    "got \"satellite\"");
 
     /* a missing parameter: no last_mile_ms row for mobile */
     path = write_tmp("miss.csv", network_text("last_mile_ms,mobile", NULL));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 2, 1,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 2, 1,
                    "parameter: expected a row for last_mile_ms with access mobile, got none");
 
     path = write_tmp("miss2.csv", network_text("bytes_per_image", NULL));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 2, 1,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 2, 1,
                    "expected a row for bytes_per_image with access all, got none");
 
     /* unknown parameter (line 22, after the 19 good rows) */
     path = write_tmp("par.csv", network_text(NULL, "jitter_ms,fibre,3,ms,test,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 22, 1,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 22, 1,
                    "parameter: expected one of fibre_km_per_s, route_factor");
 
     /* the same parameter and access twice */
     path = write_tmp("twice.csv", network_text(NULL, "last_mile_ms,dsl,30,ms,test,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 22, 1,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 22, 1,
                    "got last_mile_ms for dsl again (first on line 7)");
 
     /* wrong unit: seconds where the file promises milliseconds */
     path = write_tmp("unit.csv", network_text("last_mile_ms,cable",
                                               "last_mile_ms,cable,0.0135,s,test,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 4,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 4,
                    "unit: expected ms (the unit of last_mile_ms), got \"s\"");
 
     /* a per-access parameter given for "all", a global one for an access */
     path = write_tmp("all.csv", network_text("bandwidth_mbps,dsl",
                                              "bandwidth_mbps,all,17.6,Mbps,test,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 2,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 2,
                    "access: expected one of fibre, cable, dsl, mobile, datacentre, got \"all\"");
     path = write_tmp("glob.csv", network_text("route_factor",
                                               "route_factor,fibre,1.2375,1,test,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 2,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 2,
                    "access: expected all (route_factor does not depend on the access)");
 
     /* out-of-range values: faster than light, a route shorter than the great
      * circle, zero bandwidth */
     path = write_tmp("c.csv", network_text("fibre_km_per_s", "fibre_km_per_s,all,300000,km/s,t,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 3,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 3,
                    "value: expected a speed in (0, 299792.458] [km/s], got \"300000\"");
     path = write_tmp("rf.csv", network_text("route_factor", "route_factor,all,0.95,1,t,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 3,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 3,
                    "value: expected a factor >= 1");
     path = write_tmp("bw.csv", network_text("bandwidth_mbps,fibre",
                                             "bandwidth_mbps,fibre,0,Mbps,t,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 3,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 3,
                    "value: expected a number > 0 [Mbps], got \"0\"");
 
     /* a row without its source */
     path = write_tmp("src.csv", network_text("bytes_per_token", "bytes_per_token,all,4,B/token,,\n"));
-    expect_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 5,
+    expect_load_refusal(ew_network_params_load(path, &p, &err), &err, path, 21, 5,
                    "source: expected the source");
 
     /* a refused file leaves the caller's parameters untouched */
@@ -540,33 +515,33 @@ static void test_bad_hosts(void **state)
 
     path = write_tmp("eff.csv", HOST_HEADER "box,Test box,37.5,62.5,0.875,test,\n"
                                             "hot,Hot box,37.5,62.5,1.2,test,\n");
-    expect_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 3, 5,
+    expect_load_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 3, 5,
                    "psu_efficiency: expected an efficiency in (0, 1] [1], got \"1.2\"");
     assert_null(c);
 
     path = write_tmp("eff0.csv", HOST_HEADER "box,Test box,37.5,62.5,0,test,\n");
-    expect_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 5,
+    expect_load_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 5,
                    "psu_efficiency: expected an efficiency in (0, 1] [1], got \"0\"");
 
     path = write_tmp("idle.csv", HOST_HEADER "box,Test box,62.5,37.5,0.875,test,\n");
-    expect_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 4,
+    expect_load_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 4,
                    "busy_w: expected a number >= idle_w [W], got \"37.5\"");
 
     path = write_tmp("neg.csv", HOST_HEADER "box,Test box,-1,37.5,0.875,test,\n");
-    expect_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 3,
+    expect_load_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 3,
                    "idle_w: expected a number >= 0 [W], got \"-1\"");
 
     path = write_tmp("dup.csv", HOST_HEADER "box,Test box,37.5,62.5,0.875,test,\n"
                                             "box,Other box,12.5,22.5,0.875,test,\n");
-    expect_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 3, 1,
+    expect_load_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 3, 1,
                    "name: expected a unique host name, got \"box\" (already on line 2)");
 
     path = write_tmp("src.csv", HOST_HEADER "box,Test box,37.5,62.5,0.875,,\n");
-    expect_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 6,
+    expect_load_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 2, 6,
                    "source: expected the source");
 
     path = write_tmp("empty.csv", HOST_HEADER);
-    expect_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 1, 1,
+    expect_load_refusal(ew_host_catalog_load(path, &c, &err), &err, path, 1, 1,
                    "hosts: expected at least one row, got none");
 
     assert_int_equal(ew_host_catalog_load("/nonexistent/hosts.csv", &c, &err), EW_EIO);
