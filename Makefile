@@ -20,8 +20,8 @@ LDFLAGS  += -fsanitize=address,undefined
 else
 OPT      := -O2 -g
 endif
-CFLAGS   += -std=c11 $(WARN) $(OPT) $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lcsv -lm
+CFLAGS   += -std=c11 $(WARN) $(OPT) -fopenmp $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lcsv -lm -fopenmp
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plots_gp.o
@@ -44,12 +44,19 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-# the gnuplot scripts are built into the binary as C strings
-$(BUILD)/plots_gp.c: plots/power.gp
+# the gnuplot scripts are built into the binary as C strings, one table
+# entry per plots/NAME.gp (sim/plot.c: ew_plot_script("NAME"))
+GP_SRC   := $(sort $(wildcard plots/*.gp))
+$(BUILD)/plots_gp.c: $(GP_SRC) Makefile
 	@mkdir -p $(@D)
-	{ printf 'const char ew_plot_power_gp[] =\n'; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
-	  printf ';\n'; } > $@
+	{ printf '#include <stddef.h>\nstruct ew_plot_script_entry { const char *name, *text; };\nconst struct ew_plot_script_entry ew_plot_scripts_[] = {\n'; \
+	  for f in $(GP_SRC); do \
+	    printf '{"%s",\n' "$$(basename $$f .gp)"; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; \
+	    printf '},\n'; \
+	  done; \
+	  printf '};\nconst size_t ew_n_plot_scripts_ = sizeof ew_plot_scripts_ / sizeof ew_plot_scripts_[0];\n'; \
+	} > $@
 
 $(BUILD)/libedgewatt.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^

@@ -9,5 +9,8 @@ int ew_cmd_models(int argc, char **argv);
 int ew_cmd_cost(int argc, char **argv);
 int ew_cmd_validate(int argc, char **argv);
 int ew_cmd_calibrate(int argc, char **argv);   /* cmd_calibrate.c */
+int ew_cmd_plot(int argc, char **argv);        /* cmd_plot.c: figures from results.h5 */
+int ew_cmd_report(int argc, char **argv);      /* cmd_report.c: HTML and Markdown report */
+int ew_cmd_sweep(int argc, char **argv);       /* cmd_sweep.c: sweeps, local or over MPI */
 
 #endif

@@ -192,7 +192,8 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*cmd)(int, char **); } cmds[] = {
         {"run", cmd_run},         {"devices", ew_cmd_devices}, {"models", ew_cmd_models},
         {"cost", ew_cmd_cost},    {"validate", ew_cmd_validate},
-        {"calibrate", ew_cmd_calibrate},
+        {"calibrate", ew_cmd_calibrate}, {"sweep", ew_cmd_sweep},
+        {"plot", ew_cmd_plot},    {"report", ew_cmd_report},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) {
@@ -202,6 +203,6 @@ int main(int argc, char **argv)
             return cmds[i].cmd(argc - 1, argv + 1);
         }
     fprintf(stderr, "edgewatt: unknown command \"%s\" (known: run, devices, models, cost, "
-                    "validate, calibrate)\n%s", argv[1], usage);
+                    "validate, calibrate, sweep, plot, report)\n%s", argv[1], usage);
     return 2;
 }

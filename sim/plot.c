@@ -7,9 +7,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern const char ew_plot_power_gp[];   /* plots/power.gp, built in by make */
+/* plots/*.gp, built in by make (build/.../plots_gp.c) */
+struct ew_plot_script_entry { const char *name, *text; };
+extern const struct ew_plot_script_entry ew_plot_scripts_[];
+extern const size_t ew_n_plot_scripts_;
 
-static int gnuplot_on_path(void)
+const char *ew_plot_script(const char *name)
+{
+    for (size_t i = 0; i < ew_n_plot_scripts_; i++)
+        if (!strcmp(ew_plot_scripts_[i].name, name))
+            return ew_plot_scripts_[i].text;
+    return NULL;
+}
+
+int ew_gnuplot_on_path(void)
 {
     const char *path = getenv("PATH");
     if (!path)
@@ -45,7 +56,7 @@ void ew_plot_quote(const char *s, char *buf, size_t size)
 int ew_plot_power(const char *csv_path, const char *png_path, const char *title,
                   double duration_s, ew_error *err)
 {
-    if (!gnuplot_on_path())
+    if (!ew_gnuplot_on_path())
         return EW_PLOT_SKIPPED;
     FILE *p = popen("gnuplot", "w");
     if (!p)
@@ -58,7 +69,7 @@ int ew_plot_power(const char *csv_path, const char *png_path, const char *title,
     ew_plot_quote(title, q, sizeof q);
     fprintf(p, "plottitle = %s\n", q);
     fprintf(p, "duration_h = %.17g\n", duration_s / 3600.0);
-    fputs(ew_plot_power_gp, p);
+    fputs(ew_plot_script("power"), p);
     fputs("\nset output\n", p);
     int status = pclose(p);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -17,6 +17,11 @@
 int ew_plot_power(const char *csv_path, const char *png_path, const char *title,
                   double duration_s, ew_error *err);
 
+/* The text of plots/NAME.gp as built into the binary, or NULL. */
+const char *ew_plot_script(const char *name);
+/* Nonzero when an executable gnuplot is on PATH. */
+int ew_gnuplot_on_path(void);
+
 /* Writes s into buf as a gnuplot single-quoted string literal ('it''s'). */
 void ew_plot_quote(const char *s, char *buf, size_t size);
 

@@ -1,0 +1,76 @@
+/* figtable.h — the tables behind the figures: named columns of numbers or
+ * text, all of one length. The simulator builds them from its results and
+ * stores them in results.h5 under /figures/<table name>/ (one 1-D dataset
+ * per column, in column order, each with attributes `units` and
+ * `description`; the group has attributes `description` and `columns`, the
+ * column names joined by commas). `edgewatt plot` reads them back, writes
+ * each as <table name>.csv (a header row, then one row per entry; numbers
+ * with %.10g, NAN as an empty field) and draws it with the gnuplot script
+ * plots/<kind>.gp, where <kind> is the table name up to its first '-'
+ * ("power_by_kind-edge_first" is drawn by plots/power_by_kind.gp).
+ *
+ * Tables (columns in order; Wh per query, seconds, gCO2e/kWh):
+ *   energy_by_boundary  arm, b1_accelerator_wh, b1_ci95_wh, b2_host_wh, b2_ci95_wh,
+ *                       b3_idle_wh, b3_ci95_wh, b4_facility_wh, b4_ci95_wh,
+ *                       b5_network_wh, b5_ci95_wh    (cumulative boundaries, one row per arm)
+ *   latency_cdf         q, then one column per arm: end-to-end latency [s] at quantile q
+ *   power_by_kind-ARM   t_h, dc_kw, edge_kw, dc_gco2_per_kwh, edge_gco2_per_kwh
+ *                       (one table per arm; bins over the run; intensity is the
+ *                        power-weighted mean over the sites of that kind, NAN
+ *                        where the kind draws no power)
+ *   frontier            label, wh_per_query, wh_ci95, latency_p95_s, latency_mean_s,
+ *                       latency_mean_ci95_s  (one row per arm, or per sweep point and arm)
+ *   sweep               point, arm, one column per swept parameter (text), then
+ *                       x (the first parameter, as a number), wh_per_query, wh_ci95,
+ *                       latency_p95_s, latency_mean_s, latency_mean_ci95_s,
+ *                       co2_g_per_query, co2_ci95_g, usd_per_1k_queries, usd_ci95,
+ *                       edge_share, edge_share_ci95
+ */
+#ifndef EW_FIGTABLE_H
+#define EW_FIGTABLE_H
+
+#include <stddef.h>
+#include <hdf5.h>
+
+#include "ew.h"
+
+#define EW_TABLE_NAME_MAX 96
+
+typedef struct ew_column {
+    char name[EW_TABLE_NAME_MAX];
+    char units[32];            /* "" for text columns */
+    char description[200];
+    int is_text;
+    double *num;               /* [n_rows] when !is_text */
+    char **text;               /* [n_rows] owned strings when is_text */
+} ew_column;
+
+typedef struct ew_table {
+    char name[EW_TABLE_NAME_MAX];
+    char description[256];
+    size_t n_rows, n_cols;
+    ew_column *cols;           /* [n_cols] */
+} ew_table;
+
+/* A new empty table of n_rows rows; NULL when out of memory. */
+ew_table *ew_table_new(const char *name, const char *description, size_t n_rows);
+/* Appends a column (values copied). Returns EW_OK or EW_ENOMEM. */
+int ew_table_add_num(ew_table *t, const char *name, const char *units, const char *description,
+                     const double *values);
+int ew_table_add_text(ew_table *t, const char *name, const char *description,
+                      const char *const *values);
+/* The column of that name, or NULL. */
+const ew_column *ew_table_column(const ew_table *t, const char *name);
+void ew_table_free(ew_table *t);
+
+/* Writes t as CSV (libcsv quoting). EW_OK or EW_EIO with err filled. */
+int ew_table_write_csv(const ew_table *t, const char *path, ew_error *err);
+/* Writes t into the open group `parent` as subgroup t->name (created). */
+int ew_table_write_h5(hid_t parent, const ew_table *t, ew_error *err);
+/* Reads subgroup `name` of `parent` back; *out owned by the caller. */
+int ew_table_read_h5(hid_t parent, const char *name, ew_table **out, ew_error *err);
+/* The names of the tables under `parent` (sorted, owned by the caller:
+ * free each and the array). */
+int ew_table_list_h5(hid_t parent, char ***names, size_t *n, ew_error *err);
+
+#endif
