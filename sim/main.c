@@ -11,8 +11,10 @@
 #include "commands.h"
 #include "ew.h"
 #include "output.h"
+#include "figures.h"
 #include "output_h5.h"
 #include "plot.h"
+#include "replicate.h"
 #include "resdir.h"
 #include "run.h"
 #include "scenario.h"
@@ -31,6 +33,8 @@ static const char usage[] =
     "      --seed N     random seed (overrides the scenario's seed)\n"
     "      --set K=V    override a scenario value, e.g. --set sites[0].servers=20\n"
     "                   --set run.duration=2h (repeatable; stored with the results)\n"
+    "      --replications N  independent replications (run in parallel, OMP_NUM_THREADS);\n"
+    "                   summaries become means with 95% confidence intervals\n"
     "  -q, --quiet      no table and no progress line\n"
     "      --no-plot    skip the figure\n"
     "\n"
@@ -42,16 +46,110 @@ static int fail(const ew_error *err)
     return ew_exit_code(err->code);
 }
 
+/* Loads the scenario once per arm (each arm's run reads its own copy, so
+ * arms and replications can run side by side). */
+static int load_arms(const char *path, const char *const *sets, int n_sets, ew_scenario **arm,
+                     size_t *n, ew_error *err)
+{
+    int rc = ew_scenario_load(path, sets, n_sets, &arm[0], err);
+    if (rc)
+        return rc;
+    *n = arm[0]->n_arms ? arm[0]->n_arms : 1;
+    for (size_t a = 1; a < *n && rc == EW_OK; a++)
+        rc = ew_scenario_load(path, sets, n_sets, &arm[a], err);
+    for (size_t a = 0; a < *n && rc == EW_OK && arm[0]->n_arms; a++)
+        ew_scenario_apply_arm(arm[a], &arm[a]->arms[a]);
+    return rc;
+}
+
+/* Runs every replication of every arm into g[0..n). */
+static int run_replications(ew_scenario *const *arm, size_t n, ew_aggregate *g, int quiet,
+                            ew_error *err)
+{
+    uint32_t reps = arm[0]->replications;
+    ew_job *jobs = calloc(n * reps, sizeof *jobs);
+    if (!jobs)
+        return ew_error_set(err, EW_ENOMEM, "out of memory");
+    int rc = EW_OK;
+    for (size_t a = 0; a < n && rc == EW_OK; a++)
+        if ((rc = ew_aggregate_init(&g[a], arm[a], reps)))
+            ew_error_set(err, rc, "out of memory");
+    for (size_t i = 0; i < n * reps && rc == EW_OK; i++)   /* replication-major */
+        jobs[i] = (ew_job){arm[i % n], (uint32_t)(i / n), &g[i % n]};
+    ew_job_options jo = {!quiet, 1, arm[0]->name};
+    if (rc == EW_OK)
+        rc = ew_run_jobs(jobs, n * reps, &jo, err);
+    for (size_t a = 0; a < n && rc == EW_OK; a++)
+        if ((rc = ew_aggregate_finish(&g[a])))
+            ew_error_set(err, rc, "out of memory summarising replications");
+    free(jobs);
+    return rc;
+}
+
+/* power.csv (power-ARM.csv per arm) and its figure; returns what to say of it. */
+static int write_power(const ew_resdir *dir, const ew_scenario *s, const ew_aggregate *g,
+                       const char *const *names, size_t n, int plot, const char **figure,
+                       ew_error *err)
+{
+    *figure = !plot ? "no figures (--no-plot)"
+              : s->n_arms ? "power-ARM.png and the figures of results.h5's /figures"
+                          : "power.png and the figures of results.h5's /figures";
+    for (size_t a = 0; a < n; a++) {
+        char base[128], power[4400], png[4400], title[400];
+        snprintf(base, sizeof base, s->n_arms ? "power-%s" : "power", names[a]);
+        snprintf(power, sizeof power, "%s/%s.csv", dir->tmp, base);
+        snprintf(png, sizeof png, "%s/%s.png", dir->tmp, base);
+        snprintf(title, sizeof title, "%s%s%s", s->title[0] ? s->title : s->name,
+                 s->n_arms ? " - arm " : "", names[a]);
+        int rc = ew_output_power_csv(power, g[a].res, err);
+        if (rc)
+            return rc;
+        if (!plot)
+            continue;
+        ew_error perr = {0};
+        int prc = ew_plot_power(power, png, title, g[a].res->duration_s, &perr);
+        if (prc == EW_PLOT_SKIPPED) {
+            *figure = "no figures: gnuplot is not installed";
+        } else if (prc) {
+            fprintf(stderr, "edgewatt: warning: %s; the figure was skipped\n", perr.msg);
+            *figure = "no figures: gnuplot failed";
+        }
+    }
+    return EW_OK;
+}
+
+static void print_run(const ew_resdir *dir, const ew_scenario *s, const ew_aggregate *g,
+                      const char *const *names, size_t n, const char *figure)
+{
+    const ew_results *res[16];
+    for (size_t a = 0; a < n; a++) {
+        res[a] = g[a].res;
+        if (s->n_arms)
+            printf("%sarm %s: routing %s\n", a ? "\n" : "", names[a], s->arms[a].routing);
+        ew_output_table(stdout, g[a].res);
+        printf("wall time %.3f s, %.2f M events/s\n", g[a].wall_s,
+               g[a].wall_s > 0 ? (double)g[a].events / g[a].wall_s / 1e6 : 0.0);
+    }
+    if (s->n_arms)
+        ew_output_arms_table(stdout, res, names, n);
+    ew_output_accounting_table(stdout, res, s->n_arms ? names : NULL, n);
+    if (g[0].n_reps > 1)
+        ew_output_replications_table(stdout, g, s->n_arms ? names : NULL, n);
+    printf("results in %s/ (results.h5, summary.csv, %s.csv; %s)\n", dir->final,
+           s->n_arms ? "power-ARM" : "power", figure);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 'S'},
         {"set", required_argument, NULL, 's'},    {"quiet", no_argument, NULL, 'q'},
         {"no-plot", no_argument, NULL, 'P'},      {"help", no_argument, NULL, 'h'},
+        {"replications", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0}};
     const char *out_dir = NULL;
     const char *sets[66];
-    char seed_set[64];
+    char seed_set[64], reps_set[64];
     int n_sets = 0, quiet = 0, plot = 1, c;
     ew_error err = {0};
     optind = 1;
@@ -61,22 +159,24 @@ static int cmd_run(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'P': plot = 0; break;
         case 'h': fputs(usage, stdout); return 0;
-        case 'S': /* --seed N is --set seed=N */
+        case 'S': /* --seed N is --set seed=N, --replications N --set replications=N */
+        case 'R':
         case 's':
             if (n_sets == 64) {
                 fprintf(stderr, "edgewatt: at most 64 --set options\n");
                 return 2;
             }
-            if (c == 'S') {
+            if (c != 's') {
                 char *end;
-                strtoull(optarg, &end, 10);
-                if (!*optarg || *end || *optarg == '-') {
-                    fprintf(stderr, "edgewatt: --seed '%s': expected a whole number >= 0\n",
-                            optarg);
+                unsigned long long v = strtoull(optarg, &end, 10);
+                if (!*optarg || *end || *optarg == '-' || (c == 'R' && v == 0)) {
+                    fprintf(stderr, "edgewatt: --%s '%s': expected a whole number >= %d\n",
+                            c == 'S' ? "seed" : "replications", optarg, c == 'S' ? 0 : 1);
                     return 2;
                 }
-                snprintf(seed_set, sizeof seed_set, "seed=%s", optarg);
-                sets[n_sets++] = seed_set;
+                char *buf = c == 'S' ? seed_set : reps_set;
+                snprintf(buf, 64, "%s=%s", c == 'S' ? "seed" : "replications", optarg);
+                sets[n_sets++] = buf;
             } else {
                 sets[n_sets++] = optarg;
             }
@@ -88,89 +188,64 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "edgewatt run: expected one scenario file\n%s", usage);
         return 2;
     }
-    ew_scenario *s;
-    int rc = ew_scenario_load(argv[optind], sets, n_sets, &s, &err);
-    if (rc)
-        return fail(&err);
-
-    char final[4096];
-    if (out_dir)
-        snprintf(final, sizeof final, "%s", out_dir);
-    else
-        snprintf(final, sizeof final, "results/%s", s->name);
-    ew_resdir dir;
-    if ((rc = ew_resdir_begin(&dir, final, &err))) {
-        ew_scenario_free(s);
+    ew_scenario *arm[16] = {0};
+    size_t n = 0;
+    int rc = load_arms(argv[optind], sets, n_sets, arm, &n, &err);
+    if (rc) {
+        for (size_t a = 0; a < 16; a++)
+            ew_scenario_free(arm[a]);
         return fail(&err);
     }
-    /* one run, or one per arm on the same arrivals (common random numbers) */
-    size_t n = s->n_arms ? s->n_arms : 1;
-    ew_results *res[16] = {0};
+    ew_scenario *s = arm[0];
+    char final[4096];
+    snprintf(final, sizeof final, "%s", out_dir ? out_dir : "results/");
+    if (!out_dir)
+        snprintf(final, sizeof final, "results/%s", s->name);
+    ew_resdir dir = {0};
+    ew_aggregate g[16] = {0};
     const char *names[16];
-    ew_run_options ro = {0, !quiet};
+    for (size_t a = 0; a < n; a++)
+        names[a] = s->n_arms ? s->arms[a].name : "";
+    if ((rc = ew_resdir_begin(&dir, final, &err)) == EW_OK)
+        rc = run_replications(arm, n, g, quiet, &err);
     char h5[4200], csv[4200];
     ew_resdir_file(&dir, "results.h5", h5, sizeof h5);
     ew_resdir_file(&dir, "summary.csv", csv, sizeof csv);
-    rc = EW_OK;
-    for (size_t a = 0; a < n && rc == EW_OK; a++) {
-        names[a] = s->n_arms ? s->arms[a].name : "";
-        if (s->n_arms)
-            ew_scenario_apply_arm(s, &s->arms[a]);
-        rc = ew_run(s, &ro, &res[a], &err);
-    }
+    const ew_results *res[16];
+    for (size_t a = 0; a < n; a++)
+        res[a] = g[a].res;
     if (rc == EW_OK)
-        rc = ew_output_h5_arms(h5, s, (const ew_results *const *)res,
-                               s->n_arms ? names : NULL, n, &err);
+        rc = ew_output_h5_arms(h5, s, res, s->n_arms ? names : NULL, n, &err);
     if (rc == EW_OK)
-        rc = ew_output_summary_csv(csv, (const ew_results *const *)res,
-                                   s->n_arms ? names : NULL, n, &err);
-    const char *figure = plot ? "power.png" : "no figure (--no-plot)";
-    for (size_t a = 0; a < n && rc == EW_OK; a++) {
-        char base[128], power[4400], png[4400], title[400];
-        snprintf(base, sizeof base, s->n_arms ? "power-%s" : "power", names[a]);
-        snprintf(power, sizeof power, "%s/%s.csv", dir.tmp, base);
-        snprintf(png, sizeof png, "%s/%s.png", dir.tmp, base);
-        snprintf(title, sizeof title, "%s%s%s", s->title[0] ? s->title : s->name,
-                 s->n_arms ? " - arm " : "", names[a]);
-        if ((rc = ew_output_power_csv(power, res[a], &err)) || !plot)
-            continue;
+        rc = ew_figures_write(h5, s, g, s->n_arms ? names : NULL, n, &err);
+    if (rc == EW_OK)
+        rc = ew_output_summary_csv(csv, g, s->n_arms ? names : NULL, n, &err);
+    const char *figure = "";
+    if (rc == EW_OK)
+        rc = write_power(&dir, s, g, names, n, plot, &figure, &err);
+#ifdef EW_PLOT_ALL_READY
+    if (rc == EW_OK && plot) {
         ew_error perr = {0};
-        int prc = ew_plot_power(power, png, title, res[a]->duration_s, &perr);
-        if (prc == EW_PLOT_SKIPPED) {
-            figure = "no figure: gnuplot is not installed";
-        } else if (prc) {
-            fprintf(stderr, "edgewatt: warning: %s; the figure was skipped\n", perr.msg);
-            figure = "no figure: gnuplot failed";
-        } else if (s->n_arms) {
-            figure = "power-ARM.png per arm";
-        }
+        size_t drawn = 0;
+        int prc = ew_plot_all(h5, dir.tmp, "png", &drawn, &perr);
+        if (prc && prc != EW_PLOT_SKIPPED)
+            fprintf(stderr, "edgewatt: warning: %s; figures skipped\n", perr.msg);
     }
+#endif
     for (size_t a = 0; a < n && rc == EW_OK; a++)
-        if (res[a]->total.completions > 0 && res[a]->total.latency_samples == 0)
+        if (g[a].res->total.completions > 0 && g[a].res->total.latency_samples == 0)
             fprintf(stderr, "edgewatt: warning: no query arrived after the warm-up (%g s): "
                             "latency statistics are empty\n", s->warmup_s);
     if (rc == EW_OK)
         rc = ew_resdir_commit(&dir, &err);
-    if (rc == EW_OK && !quiet) {
-        for (size_t a = 0; a < n; a++) {
-            if (s->n_arms)
-                printf("%sarm %s: routing %s\n", a ? "\n" : "", names[a], s->arms[a].routing);
-            ew_output_table(stdout, res[a]);
-            printf("wall time %.3f s, %.2f M events/s\n", res[a]->wall_s,
-                   res[a]->wall_s > 0 ? (double)res[a]->events / res[a]->wall_s / 1e6 : 0.0);
-        }
-        if (s->n_arms)
-            ew_output_arms_table(stdout, (const ew_results *const *)res, names, n);
-        ew_output_accounting_table(stdout, (const ew_results *const *)res,
-                                   s->n_arms ? names : NULL, n);
-        printf("results in %s/ (results.h5, summary.csv, %s.csv; %s)\n", dir.final,
-               s->n_arms ? "power-ARM" : "power", figure);
-    }
-    if (rc)
+    if (rc == EW_OK && !quiet)
+        print_run(&dir, s, g, names, n, figure);
+    if (rc && dir.tmp[0])
         ew_resdir_abort(&dir);
-    for (size_t a = 0; a < n; a++)
-        ew_results_free(res[a]);
-    ew_scenario_free(s);
+    for (size_t a = 0; a < n; a++) {
+        ew_aggregate_free(&g[a]);
+        ew_scenario_free(arm[a]);
+    }
     return rc ? fail(&err) : 0;
 }
 

@@ -33,22 +33,29 @@ static int finish(FILE *f, const char *path, ew_error *err)
     return EW_OK;
 }
 
-static void summary_row(FILE *f, const ew_results *r, const char *arm, const ew_site_result *s)
+static void summary_row(FILE *f, const ew_aggregate *g, const char *arm, uint32_t k)
 {
+    const ew_results *r = g->res;
+    const ew_site_result *s = k < g->n_sites ? &r->sites[k] : &r->total;
+    size_t epq = ew_site_field_index("energy_per_query_j");
     put_text(f, r->scenario_name, 1);
     fprintf(f, ",%llu,%.10g", (unsigned long long)r->seed, r->duration_s);
     fputc(',', f);
     put_text(f, s->name, 1);
     fputc(',', f);
     put_text(f, arm, 1);
-    for (size_t k = 0; k < ew_n_site_fields; k++)
-        put_number(f, ew_field_value(&ew_site_fields[k], s));
-    put_number(f, s->energy_per_query_j / 3600.0);
+    for (size_t i = 0; i < ew_n_site_fields; i++)
+        put_number(f, ew_aggregate_mean(g, k, i));
+    put_number(f, ew_aggregate_mean(g, k, epq) / 3600.0);
+    fprintf(f, ",%u", g->n_reps);
+    for (size_t i = 0; i < ew_n_site_fields; i++)
+        put_number(f, ew_aggregate_ci95(g, k, i));
+    put_number(f, ew_aggregate_ci95(g, k, epq) / 3600.0);
     fputc('\n', f);
 }
 
-int ew_output_summary_csv(const char *path, const ew_results *const *r,
-                          const char *const *names, size_t n, ew_error *err)
+int ew_output_summary_csv(const char *path, const ew_aggregate *g, const char *const *names,
+                          size_t n, ew_error *err)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -56,14 +63,43 @@ int ew_output_summary_csv(const char *path, const ew_results *const *r,
     fputs("scenario,seed,duration_s,site,arm", f);
     for (size_t k = 0; k < ew_n_site_fields; k++)
         fprintf(f, ",%s", ew_site_fields[k].name);
-    fputs(",energy_per_query_wh\n", f);
+    fputs(",energy_per_query_wh,replications", f);
+    for (size_t k = 0; k < ew_n_site_fields; k++)
+        fprintf(f, ",%s_ci95", ew_site_fields[k].name);
+    fputs(",energy_per_query_wh_ci95\n", f);
     for (size_t a = 0; a < n; a++) {
         const char *arm = names ? names[a] : "";
-        for (uint32_t k = 0; k < r[a]->n_sites; k++)
-            summary_row(f, r[a], arm, &r[a]->sites[k]);
-        summary_row(f, r[a], arm, &r[a]->total);
+        for (uint32_t k = 0; k <= g[a].n_sites; k++)
+            summary_row(f, &g[a], arm, k);
     }
     return finish(f, path, err);
+}
+
+void ew_output_replications_table(FILE *f, const ew_aggregate *g, const char *const *names,
+                                  size_t n)
+{
+    static const struct { const char *label, *field; double scale; } cols[] = {
+        {"Wh/query", "wh_b5_network", 1},        {"latency mean [s]", "latency_mean_s", 1},
+        {"gCO2e/query", "co2_g_per_query", 1},   {"USD/1k q", "usd_per_1k_queries", 1},
+        {"edge %", "edge_share", 100},
+    };
+    fprintf(f, "\n%u replications: mean +/- 95%% CI half-width (Student t); latency p50/p95 "
+               "from the merged histograms\n%-12s", g[0].n_reps, "arm");
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        fprintf(f, " %22s", cols[c].label);
+    fprintf(f, " %10s %10s\n", "p50 [s]", "p95 [s]");
+    for (size_t a = 0; a < n; a++) {
+        uint32_t t = g[a].n_sites;
+        fprintf(f, "%-12.12s", names ? names[a] : "all");
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            size_t i = ew_site_field_index(cols[c].field);
+            char cell[64];
+            snprintf(cell, sizeof cell, "%.4g +/- %.2g", cols[c].scale * ew_aggregate_mean(&g[a], t, i),
+                     cols[c].scale * ew_aggregate_ci95(&g[a], t, i));
+            fprintf(f, " %22s", cell);
+        }
+        fprintf(f, " %10.4g %10.4g\n", g[a].res->total.latency_p50_s, g[a].res->total.latency_p95_s);
+    }
 }
 
 void ew_output_arms_table(FILE *f, const ew_results *const *r, const char *const *names,

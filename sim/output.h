@@ -10,11 +10,18 @@
 #include <stdio.h>
 
 #include "ew.h"
+#include "replicate.h"
 #include "results.h"
 
-/* summary.csv for one run (arm ""), or for n arms named names[a]. */
-int ew_output_summary_csv(const char *path, const ew_results *const *r,
-                          const char *const *names, size_t n, ew_error *err);
+/* summary.csv: for each arm (names NULL: one arm, named "") a row per site
+ * and one for all sites, with the mean over replications of every field,
+ * energy_per_query_wh, the number of replications, then each field's 95%
+ * half-width as <field>_ci95 (nan for one replication). */
+int ew_output_summary_csv(const char *path, const ew_aggregate *g, const char *const *names,
+                          size_t n, ew_error *err);
+/* The headline figures of each arm with their intervals (replications > 1). */
+void ew_output_replications_table(FILE *f, const ew_aggregate *g, const char *const *names,
+                                  size_t n);
 int ew_output_power_csv(const char *path, const ew_results *r, ew_error *err);
 /* The human-readable summary: one column per site and one for all. */
 void ew_output_table(FILE *f, const ew_results *r);

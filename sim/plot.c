@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* plots/*.gp, built in by make (build/.../plots_gp.c) */
+/* the plots/NAME.gp scripts, built in by make (BUILD/plots_gp.c) */
 struct ew_plot_script_entry { const char *name, *text; };
 extern const struct ew_plot_script_entry ew_plot_scripts_[];
 extern const size_t ew_n_plot_scripts_;

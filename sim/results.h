@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "scenario.h"
+#include "stats.h"
 
 typedef struct ew_site_result {
     char name[EW_NAME_MAX];       /* site name, or "all" for the total */
@@ -128,7 +129,17 @@ typedef struct ew_results {
     double *bin_arrivals;         /* [n_bins]: arrivals per bin [1] */
     ew_query_record *records;     /* [n_records] */
     size_t n_records;
+    /* the distributions behind the percentiles, kept so that replications
+     * merge them (sim/replicate.h): [(n_sites + 1) × EW_N_HISTS], site k
+     * from k × EW_N_HISTS, the total last; ttft and tpot are empty (h NULL)
+     * where no site serves a model. NULL once dropped. */
+    ew_hist *hists;
 } ew_results;
+
+enum { EW_HIST_SOJOURN, EW_HIST_LATENCY, EW_HIST_TTFT, EW_HIST_TPOT, EW_N_HISTS };
+
+/* Frees and forgets r's histograms. */
+void ew_results_drop_hists(ew_results *r);
 
 void ew_results_free(ew_results *r);
 

@@ -954,6 +954,14 @@ static void fill_site(ew_site_result *r, const site_acc *a, double T, const doub
     r->host_energy_j = a->host_energy_j;
 }
 
+/* Moves h into the results' slot (the run keeps an empty histogram). */
+static void keep_hist(ew_results *res, uint32_t site, int kind, ew_hist *h)
+{
+    res->hists[(size_t)site * EW_N_HISTS + (size_t)kind] = *h;
+    h->h = NULL;
+    h->n = 0;
+}
+
 static int collect(run *R, ew_results **out, double wall_s)
 {
     const ew_scenario *s = R->s;
@@ -977,8 +985,9 @@ static int collect(run *R, ew_results **out, double wall_s)
     res->servers = calloc(R->w.n_servers, sizeof *res->servers);
     res->bin_power_w = calloc((size_t)s->n_sites * res->n_bins, sizeof *res->bin_power_w);
     res->bin_arrivals = calloc(res->n_bins, sizeof *res->bin_arrivals);
+    res->hists = calloc(((size_t)s->n_sites + 1) * EW_N_HISTS, sizeof *res->hists);
     ew_hist all;
-    if (!res->sites || !res->servers || !res->bin_power_w || !res->bin_arrivals ||
+    if (!res->sites || !res->servers || !res->bin_power_w || !res->bin_arrivals || !res->hists ||
         ew_hist_init(&all))
         return EW_ENOMEM;
     for (size_t b = 0; b < res->n_bins; b++) {
@@ -1093,9 +1102,16 @@ static int collect(run *R, ew_results **out, double wall_s)
     fill_site(t, &tot, T, sum_w, res->n_bins);
     t->edge_share = tot.n_queries ? (double)edge_queries / (double)tot.n_queries : 0.0;
     t->failed = R->failed_queries;
-    ew_hist_free(&tot.lat_hist);
-    ew_hist_free(&tot.ttft_hist);
-    ew_hist_free(&tot.tpot_hist);
+    for (uint32_t k = 0; k < s->n_sites; k++) {
+        keep_hist(res, k, EW_HIST_SOJOURN, &R->sites[k].hist);
+        keep_hist(res, k, EW_HIST_LATENCY, &R->sites[k].lat_hist);
+        keep_hist(res, k, EW_HIST_TTFT, &R->sites[k].ttft_hist);
+        keep_hist(res, k, EW_HIST_TPOT, &R->sites[k].tpot_hist);
+    }
+    keep_hist(res, s->n_sites, EW_HIST_SOJOURN, &all);
+    keep_hist(res, s->n_sites, EW_HIST_LATENCY, &tot.lat_hist);
+    keep_hist(res, s->n_sites, EW_HIST_TTFT, &tot.ttft_hist);
+    keep_hist(res, s->n_sites, EW_HIST_TPOT, &tot.tpot_hist);
     res->records = R->records;   /* the sample moves to the results */
     res->n_records = R->n_records;
     R->records = NULL;
@@ -1159,5 +1175,16 @@ void ew_results_free(ew_results *r)
     free(r->bin_power_w);
     free(r->bin_arrivals);
     free(r->records);
+    ew_results_drop_hists(r);
     free(r);
+}
+
+void ew_results_drop_hists(ew_results *r)
+{
+    if (!r->hists)
+        return;
+    for (size_t i = 0; i < ((size_t)r->n_sites + 1) * EW_N_HISTS; i++)
+        ew_hist_free(&r->hists[i]);
+    free(r->hists);
+    r->hists = NULL;
 }

@@ -21,7 +21,11 @@ static const char *const service_names[] = {"exponential", "deterministic", "log
 
 static const char *const top_keys[] = {"name", "title", "seed", "run", "workload", "routing",
                                        "sites", "data_dir", "verification", "outages", "arms",
-                                       NULL};
+                                       "replications", "sweep", NULL};
+static const char *const sweep_keys[] = {"mode", "parameters", NULL};
+static const char *const sweep_modes[] = {"product", "zip", NULL};
+static const char *const range_keys[] = {"from", "to", "steps", "scale", NULL};
+static const char *const range_scales[] = {"linear", "log", NULL};
 static const char *const client_keys[] = {"region", "access", "share", NULL};
 static const char *const avail_keys[] = {"profile", "on", "off", "trace", NULL};
 static const char *const period_keys[] = {"distribution", "mean", "shape", "cv", NULL};
@@ -637,7 +641,7 @@ static int load_verify(ew_yaml *y, yaml_node_t *n, const char *path, ew_verify_s
         ew_ymap_subpath(&m, "p", sub, sizeof sub);
         return ew_yaml_fail(y, ew_ymap_get(&m, "p"), sub, err, "only mode spot takes p");
     }
-    if ((rc = ew_ymap_count(&m, "k", mode == EW_VERIFY_REPLICATE, 1, 2, 16, &k, err)) ||
+    if ((rc = ew_ymap_count(&m, "k", mode == EW_VERIFY_REPLICATE, 1, 1, 16, &k, err)) ||
         (rc = ew_ymap_quantity(&m, "p", EW_Q_NUMBER, mode == EW_VERIFY_SPOT, 0,
                                (ew_range){0, 1, 0, 0}, &v->p, err)))
         return rc;
@@ -1173,6 +1177,144 @@ static int load_sites(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *e
 
 /* Every class must have somewhere to go, and every request of it must fit
  * the context of every site that serves its model. */
+/* ---- sweep: parameters and their values ---- */
+
+void ew_sweep_spec_clear(ew_sweep_spec *sw)
+{
+    for (uint32_t p = 0; p < sw->n_params; p++) {
+        for (uint32_t i = 0; sw->params[p].values && i < sw->params[p].n_values; i++)
+            free(sw->params[p].values[i]);
+        free(sw->params[p].values);
+    }
+    memset(sw, 0, sizeof *sw);
+}
+
+size_t ew_sweep_points(const ew_sweep_spec *sw)
+{
+    if (!sw->n_params)
+        return 0;
+    size_t n = sw->zip ? sw->params[0].n_values : 1;
+    for (uint32_t p = 0; p < sw->n_params; p++) {
+        if (sw->zip && sw->params[p].n_values != n)
+            return 0;
+        if (!sw->zip)
+            n *= sw->params[p].n_values;
+    }
+    return n;
+}
+
+uint32_t ew_sweep_value_index(const ew_sweep_spec *sw, size_t i, uint32_t p)
+{
+    if (sw->zip)
+        return (uint32_t)i;
+    for (uint32_t q = sw->n_params - 1; q > p; q--)
+        i /= sw->params[q].n_values;
+    return (uint32_t)(i % sw->params[p].n_values);
+}
+
+static int add_value(ew_sweep_param *pr, const char *text)
+{
+    char **v = realloc(pr->values, (pr->n_values + 1) * sizeof *v);
+    if (!v)
+        return EW_ENOMEM;
+    pr->values = v;
+    if (!(v[pr->n_values] = strdup(text)))
+        return EW_ENOMEM;
+    pr->n_values++;
+    return EW_OK;
+}
+
+/* {from, to, steps, scale}: steps values from `from` to `to` inclusive,
+ * evenly spaced, or evenly spaced in the logarithm. */
+static int load_range(ew_yaml *y, yaml_node_t *node, const char *path, ew_sweep_param *pr,
+                      ew_error *err)
+{
+    ew_ymap m;
+    double from, to;
+    uint64_t steps;
+    int scale, rc;
+    if ((rc = ew_ymap_open(&m, y, node, path, range_keys, err)) ||
+        (rc = ew_ymap_quantity(&m, "from", EW_Q_NUMBER, 1, 0, EW_ANY, &from, err)) ||
+        (rc = ew_ymap_quantity(&m, "to", EW_Q_NUMBER, 1, 0, EW_ANY, &to, err)) ||
+        (rc = ew_ymap_count(&m, "steps", 1, 0, 2, EW_SWEEP_MAX_VALUES, &steps, err)) ||
+        (rc = ew_ymap_choice(&m, "scale", 0, 0, range_scales, &scale, err)))
+        return rc;
+    if (scale == 1 && !(from > 0 && to > 0))
+        return ew_yaml_fail(y, node, path, err, "a log scale needs from and to > 0, got %g and %g",
+                            from, to);
+    for (uint64_t i = 0; i < steps; i++) {
+        double u = (double)i / (double)(steps - 1);
+        double v = scale ? exp(log(from) + u * (log(to) - log(from))) : from + u * (to - from);
+        char text[40];
+        snprintf(text, sizeof text, "%.10g", v);
+        if (add_value(pr, text))
+            return ew_error_set(err, EW_ENOMEM, "out of memory");
+    }
+    return EW_OK;
+}
+
+static int load_sweep_param(ew_yaml *y, const char *key, yaml_node_t *vn, ew_sweep_param *pr,
+                            ew_error *err)
+{
+    char path[256];
+    snprintf(path, sizeof path, "sweep.parameters.%s", key);
+    if (strlen(key) >= sizeof pr->path || !*key)
+        return ew_yaml_fail(y, vn, path, err, "a parameter path of 1 to %zu characters",
+                            sizeof pr->path - 1);
+    snprintf(pr->path, sizeof pr->path, "%s", key);
+    if (vn->type == YAML_MAPPING_NODE)
+        return load_range(y, vn, path, pr, err);
+    if (vn->type != YAML_SEQUENCE_NODE)
+        return ew_yaml_fail(y, vn, path, err,
+                            "expected a list of values or {from, to, steps}, found %s",
+                            ew_yaml_kind(vn));
+    long n = vn->data.sequence.items.top - vn->data.sequence.items.start;
+    if (n < 1 || n > EW_SWEEP_MAX_VALUES)
+        return ew_yaml_fail(y, vn, path, err, "expected 1 to %d values, got %ld",
+                            EW_SWEEP_MAX_VALUES, n);
+    for (long i = 0; i < n; i++) {
+        yaml_node_t *e = ew_yaml_node(y, vn->data.sequence.items.start[i]);
+        if (e->type != YAML_SCALAR_NODE)
+            return ew_yaml_fail(y, e, path, err, "expected a value, found %s", ew_yaml_kind(e));
+        if (add_value(pr, (const char *)e->data.scalar.value))
+            return ew_error_set(err, EW_ENOMEM, "out of memory");
+    }
+    return EW_OK;
+}
+
+static int load_sweep(ew_scenario *s, ew_yaml *y, yaml_node_t *node, ew_error *err)
+{
+    ew_ymap m;
+    int mode, rc;
+    if ((rc = ew_ymap_open(&m, y, node, "sweep", sweep_keys, err)) ||
+        (rc = ew_ymap_choice(&m, "mode", 0, 0, sweep_modes, &mode, err)))
+        return rc;
+    s->sweep.zip = mode == 1;
+    yaml_node_t *pn = ew_ymap_get(&m, "parameters");
+    if (!pn || pn->type != YAML_MAPPING_NODE ||
+        pn->data.mapping.pairs.top == pn->data.mapping.pairs.start)
+        return ew_yaml_fail(y, pn ? pn : node, "sweep.parameters", err,
+                            "expected a mapping of parameter paths to lists of values");
+    long n = pn->data.mapping.pairs.top - pn->data.mapping.pairs.start;
+    if (n > EW_SWEEP_MAX_PARAMS)
+        return ew_yaml_fail(y, pn, "sweep.parameters", err, "at most %d parameters, got %ld",
+                            EW_SWEEP_MAX_PARAMS, n);
+    for (long i = 0; i < n; i++) {
+        yaml_node_pair_t *pair = &pn->data.mapping.pairs.start[i];
+        yaml_node_t *kn = ew_yaml_node(y, pair->key), *vn = ew_yaml_node(y, pair->value);
+        if (kn->type != YAML_SCALAR_NODE)
+            return ew_yaml_fail(y, kn, "sweep.parameters", err, "expected a parameter path");
+        s->sweep.n_params++;
+        if ((rc = load_sweep_param(y, (const char *)kn->data.scalar.value, vn,
+                                   &s->sweep.params[i], err)))
+            return rc;
+    }
+    if (!ew_sweep_points(&s->sweep))
+        return ew_yaml_fail(y, pn, "sweep.parameters", err,
+                            "mode zip needs lists of equal length");
+    return EW_OK;
+}
+
 /* The node of workload.classes[c] (for messages), or the root. */
 static yaml_node_t *class_node(ew_yaml *y, uint32_t c)
 {
@@ -1235,6 +1377,13 @@ static int decode(ew_scenario *s, ew_yaml *y, ew_error *err)
         (rc = ew_ymap_count(&top, "seed", 0, 1, 0, UINT64_MAX >> 11, &seed, err)))
         return rc;
     s->seed = seed;
+    uint64_t reps;
+    if ((rc = ew_ymap_count(&top, "replications", 0, 1, 1, 100000, &reps, err)))
+        return rc;
+    s->replications = (uint32_t)reps;
+    yaml_node_t *sw = ew_ymap_get(&top, "sweep");
+    if (sw && (rc = load_sweep(s, y, sw, err)))
+        return rc;
     s->latency_objective_s = INFINITY;
     if ((rc = ew_ymap_string(&top, "data_dir", 0, ew_default_data_dir(), s->data_dir,
                              sizeof s->data_dir, err)))
@@ -1341,6 +1490,7 @@ void ew_scenario_free(ew_scenario *s)
         free(s->arms[a].uses_site);
     free(s->arms);
     free(s->sites);
+    ew_sweep_spec_clear(&s->sweep);
     free(s->source_text);
     free(s->effective_text);
     free(s);

@@ -179,11 +179,36 @@ typedef struct ew_arm_spec {
     uint8_t *uses_site;            /* [n_sites]: 1 if the site is part of this arm (all by default) */
 } ew_arm_spec;
 
+/* A sweep (edgewatt sweep): scenario values to vary, each a --set path
+ * with the values it takes, in the Cartesian product or zipped. */
+#define EW_SWEEP_MAX_PARAMS 8
+#define EW_SWEEP_MAX_VALUES 256
+typedef struct ew_sweep_param {
+    char path[192];                /* as for --set: "sites[1].servers" */
+    char **values;                 /* [n_values] texts, as --set takes them */
+    uint32_t n_values;
+} ew_sweep_param;
+typedef struct ew_sweep_spec {
+    int zip;                       /* 1: the i-th values together; 0: every combination */
+    ew_sweep_param params[EW_SWEEP_MAX_PARAMS];
+    uint32_t n_params;
+} ew_sweep_spec;
+
+/* Frees the values of a sweep spec (the spec itself is not freed). */
+void ew_sweep_spec_clear(ew_sweep_spec *sw);
+/* Points of the sweep: product of the value counts, or their common count
+ * when zipped (0 if zipped lists differ in length). */
+size_t ew_sweep_points(const ew_sweep_spec *sw);
+/* The value index of parameter p at point i (the last parameter varies fastest). */
+uint32_t ew_sweep_value_index(const ew_sweep_spec *sw, size_t i, uint32_t p);
+
 typedef struct ew_scenario {
     char name[EW_NAME_MAX];
     char title[256];
     char file[512];                   /* where it was read from */
     uint64_t seed;
+    uint32_t replications;            /* independent replications (sim/replicate.h) [1] */
+    ew_sweep_spec sweep;              /* what `edgewatt sweep` varies; run ignores it */
     double duration_s;                /* horizon [s]; INFINITY if set by max_arrivals */
     uint64_t max_arrivals;            /* stop after this many arrivals; 0: no limit */
     int drain;                        /* after max_arrivals, run until every query is done */
