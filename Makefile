@@ -23,7 +23,7 @@ endif
 CFLAGS   += -std=c11 $(WARN) $(OPT) -fopenmp $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lcsv -lm -fopenmp
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*/*.c))
+LIB_SRC  := $(filter-out sim/main.c sim/cmd_sweep.c,$(wildcard sim/*.c models/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/plots_gp.o
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -61,8 +61,26 @@ $(BUILD)/plots_gp.c: $(GP_SRC) Makefile
 $(BUILD)/libedgewatt.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/sim/main.o $(BUILD)/libedgewatt.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# MPI (Open MPI's mpicc) where installed: the sweep command spreads its runs
+# over ranks; `make MPICC=` builds without it. Only cmd_sweep.c uses MPI, so
+# only it and the final link go through mpicc.
+ifeq ($(origin MPICC),undefined)
+MPICC    := $(shell command -v mpicc 2>/dev/null)
+endif
+SWEEP_CC    := $(if $(MPICC),$(MPICC),$(CC))
+SWEEP_FLAGS := $(if $(MPICC),-DEW_MPI=1,)
+
+$(BUILD)/sim/cmd_sweep.o: sim/cmd_sweep.c $(BUILD)/mpi-config
+	@mkdir -p $(@D)
+	$(SWEEP_CC) $(CPPFLAGS) $(SWEEP_FLAGS) $(CFLAGS) -c $< -o $@
+
+# changes when MPI comes or goes, so that cmd_sweep.o follows
+$(BUILD)/mpi-config: calib-force
+	@mkdir -p $(@D)
+	@echo 'mpicc=$(MPICC)' | cmp -s - $@ || echo 'mpicc=$(MPICC)' > $@
+
+$(BIN): $(BUILD)/sim/main.o $(BUILD)/sim/cmd_sweep.o $(BUILD)/libedgewatt.a
+	$(SWEEP_CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libedgewatt.a
 	@mkdir -p $(@D)
@@ -91,7 +109,7 @@ debug: deps
 clean:
 	rm -rf build edgewatt
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(BUILD)/sim/cmd_sweep.d
 
 # ---- calib/: the measuring program, build/calib/ew-calib (issue 4) ----------
 # Not linked into the simulator. C part with the project's warnings plus

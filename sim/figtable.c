@@ -664,3 +664,107 @@ int ew_table_list_h5(hid_t parent, char ***names, size_t *n, ew_error *err)
     ctx_end(&x);
     return rc;
 }
+
+/* ---- reading a results file ------------------------------------------------------ */
+
+int ew_h5_open_results(const char *path, hid_t *file, ew_error *err)
+{
+    h5ctx x;
+    FILE *probe = fopen(path, "rb");   /* a clearer message than HDF5's for the usual case */
+    *file = H5I_INVALID_HID;
+    if (!probe)
+        return ew_error_set(err, EW_EINVAL, "%s: cannot open: %s", path, strerror(errno));
+    fclose(probe);
+    x.err = err;
+    snprintf(x.where, sizeof x.where, "%s", path);
+    H5Eget_auto2(H5E_DEFAULT, &x.old_func, &x.old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = EW_OK;
+    char format[64];
+    if (H5Fis_hdf5(path) <= 0)
+        rc = fail(&x, EW_EINVAL, "not an HDF5 file (expected an edgewatt results.h5)");
+    else if ((*file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
+        rc = fail(&x, EW_EIO, "cannot open");
+    else if (!ew_h5_attr_text(*file, "file_format", format, sizeof format) ||
+             strncmp(format, "edgewatt-", 9) != 0)
+        rc = fail(&x, EW_EINVAL, "not an edgewatt results file (no root attribute "
+                  "file_format \"edgewatt-...\")");
+    if (rc != EW_OK && *file >= 0) {
+        H5Fclose(*file);
+        *file = H5I_INVALID_HID;
+    }
+    ctx_end(&x);
+    return rc;
+}
+
+int ew_h5_attr_text(hid_t obj, const char *name, char *buf, size_t size)
+{
+    h5ctx x;
+    ctx_begin(&x, obj, NULL, NULL);
+    char *s = NULL;
+    buf[0] = '\0';
+    int found = H5Aexists(obj, name) > 0 &&
+                read_attr_text(&x, obj, "object", name, &s) == EW_OK;
+    if (found)
+        copy_text(buf, size, s);
+    free(s);
+    ctx_end(&x);
+    return found;
+}
+
+int ew_h5_attr_num(hid_t obj, const char *name, double *value)
+{
+    h5ctx x;
+    ctx_begin(&x, obj, NULL, NULL);
+    int found = 0;
+    hid_t a = H5Aexists(obj, name) > 0 ? H5Aopen(obj, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    hid_t sp = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
+    if (t >= 0 && sp >= 0 && H5Sget_simple_extent_npoints(sp) == 1 &&
+        (H5Tget_class(t) == H5T_INTEGER || H5Tget_class(t) == H5T_FLOAT))
+        found = H5Aread(a, H5T_NATIVE_DOUBLE, value) >= 0;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    ctx_end(&x);
+    return found;
+}
+
+char *ew_h5_text(hid_t loc, const char *path)
+{
+    h5ctx x;
+    ctx_begin(&x, loc, NULL, NULL);
+    char *text = NULL;
+    hid_t d = H5Lexists(loc, path, H5P_DEFAULT) > 0 ? H5Dopen2(loc, path, H5P_DEFAULT)
+                                                      : H5I_INVALID_HID;
+    hid_t ft = d >= 0 ? H5Dget_type(d) : H5I_INVALID_HID;
+    hid_t sp = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    if (ft >= 0 && sp >= 0 && H5Tget_class(ft) == H5T_STRING &&
+        H5Sget_simple_extent_npoints(sp) == 1) {
+        if (H5Tis_variable_str(ft) > 0) {
+            char *s = NULL;
+            hid_t mt = utf8_type(H5T_VARIABLE);
+            if (mt >= 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) >= 0)
+                text = strdup(s ? s : "");
+            if (mt >= 0)
+                H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, &s);
+            if (mt >= 0)
+                H5Tclose(mt);
+        } else if ((text = calloc(H5Tget_size(ft) + 1, 1)) &&
+                   H5Dread(d, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0) {
+            free(text);
+            text = NULL;
+        }
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (d >= 0)
+        H5Dclose(d);
+    ctx_end(&x);
+    return text;
+}

@@ -54,7 +54,10 @@ typedef struct ew_table {
 
 /* A new empty table of n_rows rows; NULL when out of memory. */
 ew_table *ew_table_new(const char *name, const char *description, size_t n_rows);
-/* Appends a column (values copied). Returns EW_OK or EW_ENOMEM. */
+/* Appends a column (values copied; values NULL: all NAN, or all "", and a
+ * NULL entry of a text column is ""). Returns EW_OK, EW_ENOMEM, or EW_EINVAL
+ * when name has EW_TABLE_NAME_MAX bytes or more. Units and descriptions
+ * longer than their fields are cut. */
 int ew_table_add_num(ew_table *t, const char *name, const char *units, const char *description,
                      const double *values);
 int ew_table_add_text(ew_table *t, const char *name, const char *description,
@@ -65,12 +68,32 @@ void ew_table_free(ew_table *t);
 
 /* Writes t as CSV (libcsv quoting). EW_OK or EW_EIO with err filled. */
 int ew_table_write_csv(const ew_table *t, const char *path, ew_error *err);
-/* Writes t into the open group `parent` as subgroup t->name (created). */
+/* Writes t into the open group `parent` as subgroup t->name (created).
+ * EW_EINVAL when the subgroup exists, or when a name is empty or holds ','
+ * or '/' (it would not read back), or a column name repeats; EW_ELIB when
+ * HDF5 fails. Messages name the file and the object. */
 int ew_table_write_h5(hid_t parent, const ew_table *t, ew_error *err);
-/* Reads subgroup `name` of `parent` back; *out owned by the caller. */
+/* Reads subgroup `name` of `parent` back; *out owned by the caller (NULL
+ * on failure). EW_EINVAL when there is no such group or it is not a table. */
 int ew_table_read_h5(hid_t parent, const char *name, ew_table **out, ew_error *err);
 /* The names of the tables under `parent` (sorted, owned by the caller:
  * free each and the array). */
 int ew_table_list_h5(hid_t parent, char ***names, size_t *n, ew_error *err);
+
+/* ---- reading a results file (edgewatt plot and report) ----------------- */
+
+/* Opens path read-only into *file (the caller closes it with H5Fclose)
+ * after checking that it is an edgewatt results file: its root attribute
+ * file_format starts with "edgewatt-". EW_EINVAL, with a message naming the
+ * file, when it is missing, not HDF5 or not edgewatt's. */
+int ew_h5_open_results(const char *path, hid_t *file, ew_error *err);
+/* Text attribute `name` of obj into buf (size bytes, cut at a character
+ * boundary if longer): 1 when found, 0 when absent or not text (buf ""). */
+int ew_h5_attr_text(hid_t obj, const char *name, char *buf, size_t size);
+/* Numeric scalar attribute `name` of obj: 1 when found, else 0. */
+int ew_h5_attr_num(hid_t obj, const char *name, double *value);
+/* Scalar text dataset `path` under loc (e.g. "scenario/effective") as a
+ * malloc'd string owned by the caller; NULL when absent or not text. */
+char *ew_h5_text(hid_t loc, const char *path);
 
 #endif

@@ -109,10 +109,10 @@ static int write_power(const ew_resdir *dir, const ew_scenario *s, const ew_aggr
         ew_error perr = {0};
         int prc = ew_plot_power(power, png, title, g[a].res->duration_s, &perr);
         if (prc == EW_PLOT_SKIPPED) {
-            *figure = "no figures: gnuplot is not installed";
+            *figure = "no figure: gnuplot is not installed";
         } else if (prc) {
             fprintf(stderr, "edgewatt: warning: %s; the figure was skipped\n", perr.msg);
-            *figure = "no figures: gnuplot failed";
+            *figure = "no figure: gnuplot failed";
         }
     }
     return EW_OK;
@@ -223,7 +223,6 @@ static int cmd_run(int argc, char **argv)
     const char *figure = "";
     if (rc == EW_OK)
         rc = write_power(&dir, s, g, names, n, plot, &figure, &err);
-#ifdef EW_PLOT_ALL_READY
     if (rc == EW_OK && plot) {
         ew_error perr = {0};
         size_t drawn = 0;
@@ -231,7 +230,6 @@ static int cmd_run(int argc, char **argv)
         if (prc && prc != EW_PLOT_SKIPPED)
             fprintf(stderr, "edgewatt: warning: %s; figures skipped\n", perr.msg);
     }
-#endif
     for (size_t a = 0; a < n && rc == EW_OK; a++)
         if (g[a].res->total.completions > 0 && g[a].res->total.latency_samples == 0)
             fprintf(stderr, "edgewatt: warning: no query arrived after the warm-up (%g s): "

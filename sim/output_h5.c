@@ -444,8 +444,8 @@ int ew_output_h5_arms(const char *path, const ew_scenario *s, const ew_results *
             rc = write_scenario(&o, sg, s, r[0], scratch);
             H5Gclose(sg);
         }
-        hid_t arms = rc == EW_OK ? create_group(&o, file, "arms") : H5I_INVALID_HID;
-        if (rc == EW_OK && arms < 0)
+        hid_t arms = rc == EW_OK && n_arms ? create_group(&o, file, "arms") : H5I_INVALID_HID;
+        if (rc == EW_OK && n_arms && arms < 0)
             rc = EW_ELIB;
         for (size_t a = 0; rc == EW_OK && a < n_arms; a++) {
             hid_t g = create_group(&o, arms, names[a]);

@@ -30,7 +30,9 @@ int ew_output_h5(const char *path, const ew_scenario *s, const ew_results *r,
                  ew_error *err);
 /* The results of several arms of s (the same arrivals, other routing or
  * verification): /scenario at the root and, for arm a, /arms/<name a>/
- * with summary, sites, servers, timeseries and queries as above. */
+ * with summary, sites, servers, timeseries and queries as above. With
+ * n == 0, only the root attributes (from r[0]) and /scenario (a sweep adds
+ * its own tables after). */
 int ew_output_h5_arms(const char *path, const ew_scenario *s, const ew_results *const *r,
                       const char *const *names, size_t n, ew_error *err);
 

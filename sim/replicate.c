@@ -80,7 +80,7 @@ int ew_aggregate_add(ew_aggregate *agg, uint32_t rep, ew_results *r, int keep_de
             else
                 ew_hist_merge(&agg->hists[i], &r->hists[i]);
         }
-        if (rc == EW_OK)
+        if (rc == EW_OK && keep_detail)
             rc = keep_bins(agg, rep, r);
         agg->events += r->events;
         agg->wall_s += r->wall_s;

@@ -59,7 +59,8 @@ typedef struct ew_job {
 
 typedef struct ew_job_options {
     int progress;           /* nonzero: a progress line on stderr (when it is a terminal) */
-    int keep_detail;        /* nonzero: keep replication 0's servers, records, time series */
+    int keep_detail;        /* nonzero: keep replication 0's servers, records, time series,
+                             * and average the time series; zero: site figures only */
     const char *what;       /* shown in the progress line, e.g. the scenario name */
 } ew_job_options;
 

@@ -2,7 +2,7 @@
 # install-deps.sh — installs the Debian packages edgewatt needs, only those
 # missing, as root or through sudo. Quiet when everything is there.
 set -eu
-PKGS="gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox"
+PKGS="gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcsv-dev libyaml-dev libcmocka-dev gnuplot-nox openmpi-bin libopenmpi-dev"
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install-deps: not a Debian system; install by hand: $PKGS" >&2
     exit 0

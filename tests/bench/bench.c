@@ -3,6 +3,7 @@
  * a child process of its own so that its peak memory (ru_maxrss) is its
  * own; the same scenario at 10^6 and 10^7 arrivals shows whether memory
  * grows with queries served (it must not). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -10,6 +11,9 @@
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
 
+#include <omp.h>
+
+#include "replicate.h"
 #include "run.h"
 #include "scenario.h"
 
@@ -46,6 +50,42 @@ static int bench_case(const char *label, const char *path, const char *const *se
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* Wall time of n replications of path on `threads` threads [s]. */
+static double replications_wall(const char *path, const char *const *sets, int n_sets,
+                                uint32_t n, int threads)
+{
+    ew_error err = {0};
+    ew_scenario *s;
+    if (ew_scenario_load(path, sets, n_sets, &s, &err)) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        return NAN;
+    }
+    ew_aggregate agg;
+    ew_job jobs[64];
+    for (uint32_t r = 0; r < n && r < 64; r++)
+        jobs[r] = (ew_job){s, r, &agg};
+    ew_job_options jo = {0, 0, s->name};
+    omp_set_num_threads(threads);
+    double t0 = omp_get_wtime();
+    int rc = ew_aggregate_init(&agg, s, n) || ew_run_jobs(jobs, n, &jo, &err) ||
+             ew_aggregate_finish(&agg);
+    double wall = omp_get_wtime() - t0;
+    ew_aggregate_free(&agg);
+    ew_scenario_free(s);
+    return rc ? NAN : wall;
+}
+
+/* Replications side by side: 8 of them on 1 thread and on 2. */
+static int bench_replications(void)
+{
+    const char *sets[] = {"run.max_arrivals=1000000"};
+    const char *path = "scenarios/bench-10k.yaml";
+    double t1 = replications_wall(path, sets, 1, 8, 1), t2 = replications_wall(path, sets, 1, 8, 2);
+    printf("%-34s 1 thread %7.2f s  2 threads %7.2f s  speed-up %.2f (target >= 1.7)\n",
+           "8 replications of 10^6 arrivals", t1, t2, t1 / t2);
+    return isnan(t1) || isnan(t2) ? -1 : 0;
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -63,5 +103,7 @@ int main(void)
     rc |= bench_case("chat: 10^6 queries, 16 H100s", "scenarios/dc-h100-chat.yaml", chat, 1);
     /* the edge at scale: a million home nodes coming and going, a day */
     rc |= bench_case("edge-1m: 10^6 nodes, 1 day", "scenarios/edge-1m.yaml", NULL, 0);
+    /* replications in parallel (OpenMP): the speed-up on two cores */
+    rc |= bench_replications();
     return rc ? 1 : 0;
 }

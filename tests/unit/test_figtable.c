@@ -6,10 +6,12 @@
  * listing gives the table groups sorted; a missing table, a non-table and
  * bad column names are refused with EW_EINVAL and a message naming the file.
  *
- * Run as `test_figtable --fixture PATH [TITLE]` it writes, instead, a small
- * results file with every figure table, a headline, provenance tables and
- * a scenario (the scenario title TITLE): tests/cli/test_plot.sh and
- * test_report.sh draw from it without waiting for a full run. */
+ * Run as `test_figtable --fixture PATH [TITLE [--hostile-names]]` it
+ * writes, instead, a small results file with every figure table, a
+ * headline, provenance tables and a scenario (the scenario title TITLE; with
+ * --hostile-names an arm and a parameter value that try to run commands):
+ * tests/cli/test_plot.sh and test_report.sh draw from it without waiting
+ * for a full run. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -312,6 +314,13 @@ static void test_errors(void **state)
 /* ---- the fixture for the command-line tests ------------------------------------- */
 
 #define N_CDF 99
+
+/* The second arm's name, and the second sweep parameter's second value:
+ * plain, or with --hostile-names text that would run commands if it ever
+ * reached gnuplot as a command rather than a quoted string. */
+static const char *arm2 = "edge_first", *objective2 = "5s";
+static const char hostile_arm[] = "edge'); system('touch PWNED3'); print('";
+static const char hostile_value[] = "5s` touch PWNED4` @arm \\ \"";
 #define N_BINS 97
 #define PI 3.14159265358979323846
 
@@ -337,7 +346,7 @@ static void put_string(hid_t loc, const char *name, const char *text, int datase
 
 static void fixture_boundaries(hid_t g)
 {
-    static const char *const arm[] = {"dc", "edge_first"};
+    const char *const arm[] = {"dc", arm2};
     /* cumulative boundaries [Wh per query]: each adds to the last */
     static const double b[5][2] = {{0.12, 0.31}, {0.17, 0.52}, {0.21, 1.40},
                                    {0.235, 1.40}, {0.236, 1.43}};
@@ -367,7 +376,7 @@ static void fixture_cdf(hid_t g)
     ew_table *t = ew_table_new("latency_cdf", "End-to-end latency quantiles.", N_CDF);
     add_num(t, "q", "1", q);
     add_num(t, "dc", "s", dc);
-    add_num(t, "edge_first", "s", edge);
+    add_num(t, arm2, "s", edge);
     write_table(g, t);
     ew_table_free(t);
 }
@@ -397,7 +406,7 @@ static void fixture_power(hid_t g, const char *arm, double edge_scale)
 
 static void fixture_frontier(hid_t g)
 {
-    static const char *const label[] = {"dc", "edge_first", "carbon_aware"};
+    const char *const label[] = {"dc", arm2, "carbon_aware"};
     static const double wh[] = {0.236, 1.43, 0.98}, ci[] = {0.01, 0.1, 0.07};
     static const double p95[] = {3.9, 9.8, 6.1}, mean[] = {1.5, 3.2, 2.4};
     static const double mean_ci[] = {0.02, 0.05, 0.04};
@@ -417,8 +426,8 @@ static void fixture_sweep(hid_t g)
 {
     enum { N = 16 };
     static const char *const nodes[] = {"100", "1000", "10000", "100000"};
-    static const char *const objective[] = {"2s", "5s"};
-    static const char *const arm[] = {"dc", "edge_first"};
+    const char *const objective[] = {"2s", objective2};
+    const char *const arm[] = {"dc", arm2};
     const char *point[N], *p1[N], *p2[N], *a[N];
     char point_buf[N][8];
     double x[N], wh[N], wh_ci[N], p95[N], lat[N], lat_ci[N], co2[N], co2_ci[N], usd[N],
@@ -466,7 +475,7 @@ static void fixture_sweep(hid_t g)
 
 static void fixture_headline(hid_t g)
 {
-    static const char *const arm[] = {"dc", "edge_first"};
+    const char *const arm[] = {"dc", arm2};
     static const struct { const char *name, *units; double v[2]; } cols[] = {
         {"replications", "1", {10, 10}},          {"wh_per_query", "Wh", {0.236, 1.43}},
         {"wh_ci95", "Wh", {0.01, 0.1}},           {"latency_p50_s", "s", {1.2, 2.9}},
@@ -525,7 +534,7 @@ static int write_fixture(const char *path, const char *title)
     fixture_boundaries(g);
     fixture_cdf(g);
     fixture_power(g, "dc", 0.0);
-    fixture_power(g, "edge_first", 1.0);
+    fixture_power(g, arm2, 1.0);
     fixture_frontier(g);
     fixture_sweep(g);
     fixture_headline(g);
@@ -564,8 +573,13 @@ static void test_fixture(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 3 && !strcmp(argv[1], "--fixture"))
+    if (argc >= 3 && !strcmp(argv[1], "--fixture")) {
+        if (argc >= 5 && !strcmp(argv[4], "--hostile-names")) {
+            arm2 = hostile_arm;
+            objective2 = hostile_value;
+        }
         return write_fixture(argv[2], argc >= 4 ? argv[3] : "Fixture: two arms");
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_same_bytes),
