@@ -772,9 +772,7 @@ static int build_world(run *R)
             for (uint32_t b = 0; b < n; b++) {
                 const ew_region *ra = ew_region_catalog_at(s->regions, a),
                                 *rb = ew_region_catalog_at(s->regions, b);
-                double d = ew_great_circle_km(ra->lat_deg, ra->lon_deg, rb->lat_deg, rb->lon_deg);
-                R->rtt_base_s[(size_t)a * n + b] =
-                    2.0 * d / s->net.fibre_km_per_s * s->net.route_factor;
+                R->rtt_base_s[(size_t)a * n + b] = ew_rtt_core_s(&s->net, ra, rb);
             }
         R->w.rtt_base_s = R->rtt_base_s;
         R->w.n_regions = n;

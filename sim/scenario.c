@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "yamlx.h"
 #include "../models/device/csvtable.h"
@@ -422,6 +423,12 @@ static int load_geography(ew_scenario *s, ew_error *err)
         snprintf(path, sizeof path, "%s/network.csv", s->data_dir);
         rc = ew_network_params_load(path, &s->net, err);
         s->has_net = rc == EW_OK;
+    }
+    if (rc == EW_OK) {   /* measured round trips: optional (absent: the formula alone) */
+        snprintf(path, sizeof path, "%s/network_rtt.csv", s->data_dir);
+        if (access(path, F_OK) == 0)
+            rc = ew_rtt_table_load(path, s->regions, &s->rtt_table, err);
+        s->net.measured = s->rtt_table;
     }
     if (rc == EW_OK) {
         snprintf(path, sizeof path, "%s/grid", s->data_dir);
@@ -1477,6 +1484,7 @@ void ew_scenario_free(ew_scenario *s)
     ew_device_catalog_free(s->devices);
     ew_model_catalog_free(s->models);
     ew_region_catalog_free(s->regions);
+    ew_rtt_table_free(s->rtt_table);
     ew_host_catalog_free(s->hosts);
     ew_grid_free(s->grid);
     ew_facility_catalog_free(s->facilities);

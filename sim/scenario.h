@@ -232,7 +232,8 @@ typedef struct ew_scenario {
     ew_client_spec *clients;          /* none: no geography */
     uint32_t n_clients;
     ew_region_catalog *regions;       /* loaded when regions are named */
-    ew_network_params net;
+    ew_network_params net;            /* net.measured points at rtt_table */
+    ew_rtt_table *rtt_table;          /* data/network_rtt.csv, when present */
     int has_net;
     ew_host_catalog *hosts;
     ew_grid *grid;                    /* data/grid, loaded with the regions */

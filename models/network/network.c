@@ -4,9 +4,12 @@
  * Distance: haversine on a sphere of the mean Earth radius R = 6371.0088 km
  * (IUGG mean radius R1),
  *   h = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2),   d = 2 R asin(√h)   [km].
- * Round trip: RTT = 2 d / v_fibre · route_factor + last_mile(x) + last_mile(y)
- * [s], the formula of network.h; sim/run.c and sim/world.c evaluate the same
- * expression in the same order, so both give identical doubles.
+ * Round trip: RTT = core(a, b) + last_mile(x) + last_mile(y) [s], the
+ * formula of network.h, with core(a, b) = measured(a, b) − 2 last_mile(dc)
+ * for a pair in the measured table (rtt_table.c) and 2 d / v_fibre ·
+ * route_factor otherwise. sim/world.c adds the two last miles to a table of
+ * core values in the same order, so filling that table with ew_rtt_core_s
+ * gives identical doubles.
  *
  * The file holds one row per parameter and access type (access "all" for
  * the parameters that do not depend on it), each in the unit named here and
@@ -158,6 +161,7 @@ int ew_network_params_load(const char *path, ew_network_params *out, ew_error *e
                                   params[p].per_access ? ew_access_names[a] : "all");
                 goto done;
             }
+    n.measured = NULL;
     *out = n;
 done:
     ew_csv_table_free(t);
@@ -175,12 +179,21 @@ double ew_great_circle_km(double lat1_deg, double lon1_deg, double lat2_deg, dou
     return 2.0 * EARTH_RADIUS_KM * asin(sqrt(h));
 }
 
+double ew_rtt_core_s(const ew_network_params *p, const ew_region *a, const ew_region *b)
+{
+    if (!p || !a || !b)
+        return NAN;
+    double measured_s;
+    if (ew_rtt_table_find(p->measured, a->code, b->code, &measured_s))
+        return measured_s - 2.0 * p->last_mile_s[EW_ACCESS_DATACENTRE];
+    double d = ew_great_circle_km(a->lat_deg, a->lon_deg, b->lat_deg, b->lon_deg);
+    return 2.0 * d / p->fibre_km_per_s * p->route_factor;
+}
+
 double ew_rtt_s(const ew_network_params *p, const ew_region *a, ew_access xa,
                 const ew_region *b, ew_access xb)
 {
     if (!p || !a || !b || (unsigned)xa >= EW_ACCESS_COUNT || (unsigned)xb >= EW_ACCESS_COUNT)
         return NAN;
-    double d = ew_great_circle_km(a->lat_deg, a->lon_deg, b->lat_deg, b->lon_deg);
-    return 2.0 * d / p->fibre_km_per_s * p->route_factor + p->last_mile_s[xa] +
-           p->last_mile_s[xb];
+    return ew_rtt_core_s(p, a, b) + p->last_mile_s[xa] + p->last_mile_s[xb];
 }
