@@ -4,7 +4,8 @@
 # results.h5 on 1 and 2 OpenMP threads; summary.csv holds the number of
 # replications and a 95% half-width column per field (nan for one
 # replication, a positive number for eight); `replications:` in the
-# scenario and --replications agree; 0 replications is refused.
+# scenario and --replications agree; 0 replications is refused; stdout
+# shows the replications table and stderr, not a terminal, stays silent.
 . tests/cli/lib.sh
 
 run() {   # run DIR THREADS [OPTION...]
@@ -40,6 +41,12 @@ run single 1
 run key 2 --set replications=8
 cmp "$tmp/one/summary.csv" "$tmp/key/summary.csv" ||
     fail "--set replications=8 and --replications 8 differ"
+
+# progress goes to a terminal only: with stderr in a file, none (and no -q)
+OMP_NUM_THREADS=2 "$EDGEWATT" run scenarios/mm1.yaml --set run.max_arrivals=20000 --no-plot \
+    --replications 4 -o "$tmp/loud" >"$tmp/loud.out" 2>"$tmp/loud.err" || fail "run without -q failed"
+[ -s "$tmp/loud.err" ] && fail "progress or noise on a non-terminal stderr: $(cat "$tmp/loud.err")"
+grep -q '4 replications: mean' "$tmp/loud.out" || fail "no replications table on stdout"
 
 "$EDGEWATT" run scenarios/mm1.yaml --replications 0 -q -o "$tmp/zero" >"$tmp/zero.log" 2>&1
 [ $? -eq 2 ] || fail "--replications 0 was not refused with exit code 2"
