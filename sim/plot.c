@@ -291,20 +291,26 @@ static void gp_array(FILE *p, const char *name, const char *const *values, size_
     fputs("]\n", p);
 }
 
+/* array NAME[n] = [1, 2, ...] (n >= 1). */
+static void gp_array_int(FILE *p, const char *name, const size_t *values, size_t n)
+{
+    fprintf(p, "array %s[%zu] = [", name, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(p, "%s%zu", i ? ", " : "", values[i]);
+    fputs("]\n", p);
+}
+
 /* A sweep's variables (sweep.gp): the column of x, the parameters' names,
- * x's units, and the series as the distinct (arm, second-parameter value)
- * pairs in order of first appearance. */
+ * x's units, the series as the distinct (arm, second-parameter value) pairs
+ * in order of first appearance, and the series of each row. */
 static int gp_sweep(FILE *p, const ew_table *t, const char *metric)
 {
-    size_t x = sweep_x_index(t), n = t->n_rows, ns = 0;
+    size_t x = sweep_x_index(t), n = t->n_rows, ns = 0, m = n ? n : 1;
     const ew_column *arm = &t->cols[1], *group = x > 3 ? &t->cols[3] : NULL;
-    const char **sa = malloc((n ? n : 1) * sizeof *sa), **sg = malloc((n ? n : 1) * sizeof *sg);
-    if (!sa || !sg) {
-        free((void *)sa);
-        free((void *)sg);
-        return EW_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
+    const char **sa = malloc(m * sizeof *sa), **sg = malloc(m * sizeof *sg);
+    size_t *row = malloc(m * sizeof *row);
+    int rc = sa && sg && row ? EW_OK : EW_ENOMEM;
+    for (size_t i = 0; rc == EW_OK && i < n; i++) {
         const char *a = arm->text[i], *g = group ? group->text[i] : "";
         size_t k = 0;
         while (k < ns && (strcmp(sa[k], a) || strcmp(sg[k], g)))
@@ -313,19 +319,24 @@ static int gp_sweep(FILE *p, const ew_table *t, const char *metric)
             sa[ns] = a;
             sg[ns++] = g;
         }
+        row[i] = k + 1;
     }
-    gp_string(p, "metric", metric);
-    fprintf(p, "xcol = %zu\n", x + 1);
-    gp_string(p, "xname", t->cols[2].name);
-    gp_string(p, "xunits", t->cols[x].units[0] ? t->cols[x].units : "1");
-    gp_string(p, "gname", group ? group->name : "");
-    if (ns > 0) {
+    if (rc == EW_OK) {
+        gp_string(p, "metric", metric);
+        fprintf(p, "xcol = %zu\n", x + 1);
+        gp_string(p, "xname", t->cols[2].name);
+        gp_string(p, "xunits", t->cols[x].units[0] ? t->cols[x].units : "1");
+        gp_string(p, "gname", group ? group->name : "");
+    }
+    if (rc == EW_OK && ns > 0) {
         gp_array(p, "ser_arm", sa, ns);
         gp_array(p, "ser_group", sg, ns);
+        gp_array_int(p, "ser_row", row, n);
     }
     free((void *)sa);
     free((void *)sg);
-    return EW_OK;
+    free(row);
+    return rc;
 }
 
 /* ---- drawing ------------------------------------------------------------------ */
@@ -358,6 +369,8 @@ static int draw(const plot_run *r, const ew_table *t, const ew_plot_figure *fig,
         gp_string(p, "arm", t->name[strcspn(t->name, "-")] ? strchr(t->name, '-') + 1 : "");
     else if (!strcmp(fig->kind, "sweep"))
         rc = gp_sweep(p, t, fig->metric);
+    else if (!strcmp(fig->kind, "frontier") && t->cols[0].is_text && t->n_rows > 0)
+        gp_array(p, "label", (const char *const *)t->cols[0].text, t->n_rows);
     fputs(script, p);
     fputs("\nset output\n", p);
     int status = pclose(p);
@@ -396,7 +409,8 @@ static int make_dirs(const char *dir, ew_error *err)
 }
 
 /* Writes table `name` of /figures as CSV and draws its figures; *drawn
- * counts them. Sweeps are sorted by x first (see sort_rows). */
+ * counts them. A sweep's rows are sorted by x first (see sort_rows); a
+ * table its script could not read still gets its CSV. */
 static int plot_table(const plot_run *r, hid_t figures, const char *name, int draw_figures,
                       size_t *drawn, ew_error *err)
 {
@@ -405,16 +419,15 @@ static int plot_table(const plot_run *r, hid_t figures, const char *name, int dr
     if (rc != EW_OK)
         return rc;
     const kind_spec *k = kind_of(name);
-    const ew_column *x = NULL;
-    if (k && (rc = check_columns(t, k, r->h5_path, err)) == EW_OK && !strcmp(k->kind, "sweep")) {
-        x = &t->cols[sweep_x_index(t)];
-        if ((rc = sort_rows(t, x)))
-            ew_error_set(err, rc, "%s: out of memory", name);
-    }
+    int readable = k && check_columns(t, k, r->h5_path, err) == EW_OK;
+    if (readable && !strcmp(k->kind, "sweep") && (rc = sort_rows(t, &t->cols[sweep_x_index(t)])))
+        ew_error_set(err, rc, "%s: out of memory", name);
     char csv[4400], out[4400];
     snprintf(csv, sizeof csv, "%s/%s.csv", r->out_dir, name);
     if (rc == EW_OK)
         rc = ew_table_write_csv(t, csv, err);
+    if (rc == EW_OK && k && !readable)
+        rc = EW_EINVAL;   /* err holds check_columns' message */
     ew_plot_figure figs[EW_PLOT_MAX_FIGURES];
     size_t n = rc == EW_OK && draw_figures ? ew_plot_figures_of(name, figs) : 0;
     for (size_t i = 0; i < n && rc == EW_OK; i++) {

@@ -520,12 +520,15 @@ static int write_fixture(const char *path, const char *title)
     put_string(f, "file_format", "edgewatt-results-1", 0);
     put_string(f, "scenario_name", "fixture", 0);
     put_string(f, "scenario_title", title, 0);
-    uint64_t seed = 42;
-    hid_t sp = H5Screate(H5S_SCALAR), a = H5Acreate2(f, "seed", H5T_NATIVE_UINT64, sp,
-                                                     H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, H5T_NATIVE_UINT64, &seed);
-    H5Aclose(a);
-    H5Sclose(sp);
+    static const struct { const char *name; uint64_t value; } ints[] = {
+        {"seed", 42}, {"replication", 0}, {"replications", 10}};
+    for (size_t i = 0; i < 3; i++) {
+        hid_t sp = H5Screate(H5S_SCALAR), a = H5Acreate2(f, ints[i].name, H5T_NATIVE_UINT64,
+                                                         sp, H5P_DEFAULT, H5P_DEFAULT);
+        H5Awrite(a, H5T_NATIVE_UINT64, &ints[i].value);
+        H5Aclose(a);
+        H5Sclose(sp);
+    }
     g = create_group(f, "scenario");
     put_string(g, "effective", "name: fixture\nseed: 42\nrun: {duration: 24h}\n"
                                "# <b>not bold</b> & \"quoted\"\n", 1);
