@@ -58,7 +58,7 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:*]
-set key outside right top vertical
+set key outside top center horizontal maxrows 2
 set autoscale xfix
 # an intensity column with no value at all (a kind that never drew power) is
 # left out of the plot through the list of columns to draw (an empty

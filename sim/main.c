@@ -21,6 +21,9 @@
 
 static const char usage[] =
     "usage: edgewatt run SCENARIO [-o DIR] [--seed N] [--set key.path=value]... [--quiet]\n"
+    "       edgewatt sweep SCENARIO [--param K=V1,V2,...]... ...  a sweep (--help for more)\n"
+    "       edgewatt plot RESULTS.h5 [-o DIR] [--format png|pdf|svg]  the figures\n"
+    "       edgewatt report RESULTS.h5 [-o DIR]   an HTML and Markdown report\n"
     "       edgewatt devices | models [--csv]     the catalogues\n"
     "       edgewatt cost --model M --device D ... what a query costs (--help for more)\n"
     "       edgewatt validate                     predictions against published measurements\n"
