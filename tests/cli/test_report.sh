@@ -8,7 +8,7 @@
 #   headline, the provenance tables, the seed, the replications and the
 #   scenario text (escaped) all there;
 # - report.md: every figure referenced as a file, the headline as a table;
-# - a report of a real run (scenarios/mm1.yaml), whatever /figures it has;
+# - a report of a real run (scenarios/default.yaml, an hour), with every figure;
 # - a missing file exits 2; without gnuplot the report is written without
 #   figures;
 # - when Chromium is installed, tools/screenshot-report.sh opens the page
@@ -79,21 +79,27 @@ done
 grep -qF '| Arm | Replications | Energy per query [Wh] |' "$md" || fail "report.md has no headline table"
 grep -q '^```yaml' "$md" || fail "report.md does not show the scenario in a code block"
 
-# ---- a real run, with whatever figure tables the run writes ----
-"$EDGEWATT" run scenarios/mm1.yaml -o "$tmp/r" -q --no-plot >"$tmp/stdout" 2>"$tmp/stderr" ||
-    fail "edgewatt run mm1 exited $?: $(cat "$tmp/stderr")"
+# ---- a real run: scenarios/default.yaml (an hour of it), every figure ----
+"$EDGEWATT" run scenarios/default.yaml --set run.duration=1h -o "$tmp/r" -q --no-plot \
+    >"$tmp/stdout" 2>"$tmp/stderr" || fail "edgewatt run default exited $?: $(cat "$tmp/stderr")"
 "$EDGEWATT" report "$tmp/r/results.h5" -o "$tmp/rr" >"$tmp/stdout" 2>"$tmp/stderr" ||
-    fail "report of the mm1 run exited $?: $(cat "$tmp/stderr")"
-[ -s "$tmp/rr/report.html" ] && [ -s "$tmp/rr/report.md" ] || fail "mm1: no report"
+    fail "report of the default run exited $?: $(cat "$tmp/stderr")"
+[ -s "$tmp/rr/report.html" ] && [ -s "$tmp/rr/report.md" ] || fail "default: no report"
+for f in energy_by_boundary latency_cdf power_by_kind-dc power_by_kind-edge frontier; do
+    [ -s "$tmp/rr/$f.svg" ] || fail "default: figure $f.svg is missing or empty"
+done
 n=$(ls "$tmp/rr" | grep -c '\.svg$')
-[ "$(grep -o '<svg' "$tmp/rr/report.html" | wc -l)" -eq "$n" ] || fail "mm1: not one <svg> per figure"
-grep -qF 'Scenario mm1' "$tmp/rr/report.html" || fail "mm1: the report does not name the scenario"
+[ "$(grep -o '<svg' "$tmp/rr/report.html" | wc -l)" -eq "$n" ] || fail "default: not one <svg> per figure"
+grep -qF 'Scenario default' "$tmp/rr/report.html" || fail "default: the report does not name the scenario"
 
 # ---- the page in a browser ----
 if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
     sh tools/screenshot-report.sh "$html" "$tmp/shot.png" >"$tmp/stdout" 2>"$tmp/stderr" ||
         fail "screenshot-report.sh: $(cat "$tmp/stderr")"
     [ -s "$tmp/shot.png" ] || fail "screenshot-report.sh left no PNG"
+    sh tools/screenshot-report.sh "$tmp/rr/report.html" "$tmp/shot-default.png" >"$tmp/stdout" \
+        2>"$tmp/stderr" || fail "screenshot of the default report: $(cat "$tmp/stderr")"
+    [ -s "$tmp/shot-default.png" ] || fail "no screenshot of the default report"
 else
     skipped="$skipped; Chromium is not installed, so the page was not opened in a browser"
 fi
