@@ -164,7 +164,8 @@ typedef struct acc_in {
 
 static void fill(ew_site_result *r, const acc_in *in, int exact_split)
 {
-    double n = (double)in->queries;
+    /* per-query figures of a site where no query finished: nan, not inf */
+    double n = in->queries ? (double)in->queries : NAN;
     const ew_ledger *b = &in->busy, *i = &in->idle, *d = &in->done;
     r->queries_all = in->queries;
     r->accel_query_j = d->gpu_j;

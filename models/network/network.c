@@ -183,10 +183,13 @@ double ew_rtt_core_s(const ew_network_params *p, const ew_region *a, const ew_re
 {
     if (!p || !a || !b)
         return NAN;
-    double measured_s;
+    double measured_s, dc2 = 2.0 * p->last_mile_s[EW_ACCESS_DATACENTRE];
     if (ew_rtt_table_find(p->measured, a->code, b->code, &measured_s))
-        return measured_s - 2.0 * p->last_mile_s[EW_ACCESS_DATACENTRE];
+        return measured_s - dc2;
     double d = ew_great_circle_km(a->lat_deg, a->lon_deg, b->lat_deg, b->lon_deg);
+    const ew_rtt_fit *f = ew_rtt_table_fit(p->measured);
+    if (f && d > 0.0)   /* one place (a region with itself): no core */
+        return f->intercept_s + f->s_per_km * d - dc2;
     return 2.0 * d / p->fibre_km_per_s * p->route_factor;
 }
 

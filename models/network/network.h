@@ -10,7 +10,12 @@
  *       measured table (data/network_rtt.csv: server-to-server round trips
  *       between data centres, which already include both data centres' own
  *       networks, so two data-centre endpoints get the measurement itself);
- *   2 · d(a, b) / v_fibre · route_factor          otherwise,
+ *   fit(d(a, b)) − 2 · last_mile(datacentre)      for another pair of distinct
+ *       regions when the table is loaded: fit the least-squares line of the
+ *       table's round trips against distance (ew_rtt_fit), so that listed
+ *       and unlisted pairs are measured alike;
+ *   2 · d(a, b) / v_fibre · route_factor          without a table,
+ *   0                                             between a region and itself,
  * with d the great-circle distance (haversine, mean Earth radius 6371.0088
  * km), v_fibre the speed of light in fibre (about 200,000 km/s) and
  * route_factor the ratio of cable route to great circle. Transfer time of
@@ -70,6 +75,20 @@ int ew_rtt_table_load(const char *path, const ew_region_catalog *regions, ew_rtt
                       ew_error *err);
 void ew_rtt_table_free(ew_rtt_table *t);   /* NULL is a no-op */
 size_t ew_rtt_table_count(const ew_rtt_table *t);   /* pairs; 0 for NULL */
+/* The straight line through the table's round trips against great-circle
+ * distance (least squares weighted by 1/rtt², i.e. on relative error):
+ * rtt ≈ intercept_s + s_per_km · d. Pairs
+ * the table does not list take it, so that they are on the same footing as
+ * the listed ones (the bare fibre formula, without the routing, peering and
+ * queueing the measurements include, would make unlisted pairs look nearer
+ * than listed ones). NULL without a fit (no table, fewer than 3 rows). */
+typedef struct ew_rtt_fit {
+    size_t n;             /* rows fitted */
+    double intercept_s;   /* round trip at zero distance [s] */
+    double s_per_km;      /* [s/km] */
+    double median_rel_err;  /* median |fit / measured − 1| over the rows [1] */
+} ew_rtt_fit;
+const ew_rtt_fit *ew_rtt_table_fit(const ew_rtt_table *t);
 /* 1 and the measured round trip [s] in *rtt_s if the pair of codes a, b
  * (either order) is listed; 0 (and *rtt_s untouched) if not, or if t is NULL. */
 int ew_rtt_table_find(const ew_rtt_table *t, const char *a, const char *b, double *rtt_s);
