@@ -197,7 +197,7 @@ static void ctx_end(const h5ctx *x)
     H5Eset_auto2(H5E_DEFAULT, x->old_func, x->old_data);
 }
 
-/* Innermost HDF5 error on the default stack. */
+/* Innermost HDF5 error on the default stack (the walk upward starts there). */
 static herr_t first_error(unsigned n, const H5E_error2_t *e, void *data)
 {
     if (n == 0 && e->desc)
@@ -205,22 +205,27 @@ static herr_t first_error(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
-/* Fills the error with "where: what[: HDF5's reason]"; returns code. Call it
- * right after the failing HDF5 call (the next call clears HDF5's stack). */
-static int fail(const h5ctx *x, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(const h5ctx *x, int code, const char *fmt, ...)
+int ew_h5_fail(ew_error *err, const char *where, int code, const char *what)
 {
-    char what[512], why[256] = "";
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
+    char why[256] = "";
     if (code == EW_ELIB || code == EW_EIO)
         H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_error, why);
     if (code == EW_ENOMEM)
         snprintf(why, sizeof why, "out of memory");
-    return ew_error_set(x->err, code, "%s: %s%s%s", x->where, what, why[0] ? ": " : "", why);
+    return ew_error_set(err, code, "%s: %s%s%s", where, what, why[0] ? ": " : "", why);
+}
+
+/* ew_h5_fail at this context's place, what formatted printf-style. */
+static int fail(const h5ctx *x, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(const h5ctx *x, int code, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return ew_h5_fail(x->err, x->where, code, what);
 }
 
 /* A fixed-length NUL-terminated UTF-8 string type of size bytes, or a

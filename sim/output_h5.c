@@ -10,6 +10,8 @@
  */
 #include "output_h5.h"
 
+#include "figtable.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,31 +31,17 @@ typedef struct h5out {
     ew_error *err;
 } h5out;
 
-/* Innermost HDF5 error on the default stack (the walk upward starts there). */
-static herr_t first_error(unsigned n, const H5E_error2_t *e, void *data)
-{
-    if (n == 0 && e->desc)
-        snprintf(data, 256, "%s", e->desc);
-    return 0;
-}
-
-/* Fills o->err with "path: what: HDF5's reason" and returns code. Call it
- * right after the failing HDF5 call: the next call clears the error stack. */
+/* ew_h5_fail (figtable.h) at o's file, what formatted printf-style. */
 static int fail(const h5out *o, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fail(const h5out *o, int code, const char *fmt, ...)
 {
-    char what[512], why[256] = "";
+    char what[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (code == EW_ENOMEM)
-        return ew_error_set(o->err, code, "%s: %s: out of memory", o->path, what);
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_error, why);
-    if (why[0])
-        return ew_error_set(o->err, code, "%s: %s: %s", o->path, what, why);
-    return ew_error_set(o->err, code, "%s: %s", o->path, what);
+    return ew_h5_fail(o->err, o->path, code, what);
 }
 
 /* A fixed-length, NUL-terminated UTF-8 string type of size bytes (>= 1);

@@ -92,7 +92,7 @@ int main(void)
     const char *path = "scenarios/bench-10k.yaml";
     const char *small[] = {"run.max_arrivals=1000000"};
     const char *jsq[] = {"routing.policy=shortest_queue"};
-    printf("edgewatt bench: one core; wall time is the event loop only\n\n");
+    printf("edgewatt bench: one core (the replications line: 1 and 2 threads); wall time is the event loop only\n\n");
     int rc = 0;
     rc |= bench_case("engine 10k servers, 10^6 arrivals", path, small, 1);
     rc |= bench_case("engine 10k servers, 10^7 arrivals", path, NULL, 0);
