@@ -205,9 +205,13 @@ static herr_t first_error(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
-int ew_h5_fail(ew_error *err, const char *where, int code, const char *what)
+int ew_h5_fail(ew_error *err, const char *where, int code, const char *fmt, ...)
 {
-    char why[256] = "";
+    char what[512], why[256] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
     if (code == EW_ELIB || code == EW_EIO)
         H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_error, why);
     if (code == EW_ENOMEM)
@@ -215,22 +219,7 @@ int ew_h5_fail(ew_error *err, const char *where, int code, const char *what)
     return ew_error_set(err, code, "%s: %s%s%s", where, what, why[0] ? ": " : "", why);
 }
 
-/* ew_h5_fail at this context's place, what formatted printf-style. */
-static int fail(const h5ctx *x, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(const h5ctx *x, int code, const char *fmt, ...)
-{
-    char what[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return ew_h5_fail(x->err, x->where, code, what);
-}
-
-/* A fixed-length NUL-terminated UTF-8 string type of size bytes, or a
- * variable-length one when size is H5T_VARIABLE; negative on failure. */
-static hid_t utf8_type(size_t size)
+hid_t ew_h5_utf8_type(size_t size)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     if (t < 0)
@@ -249,14 +238,14 @@ static int write_attr_text(const h5ctx *x, hid_t obj, const char *obj_name, cons
                            const char *text)
 {
     int rc = EW_OK;
-    hid_t type = utf8_type(strlen(text) + 1), space = H5Screate(H5S_SCALAR);
+    hid_t type = ew_h5_utf8_type(strlen(text) + 1), space = H5Screate(H5S_SCALAR);
     hid_t attr = type < 0 || space < 0 ? H5I_INVALID_HID
                                        : H5Acreate2(obj, name, type, space, H5P_DEFAULT,
                                                     H5P_DEFAULT);
     if (attr < 0 || H5Awrite(attr, type, text) < 0)
-        rc = fail(x, EW_ELIB, "%s: cannot write attribute %s", obj_name, name);
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot write attribute %s", obj_name, name);
     if (attr >= 0 && H5Aclose(attr) < 0 && rc == EW_OK)
-        rc = fail(x, EW_ELIB, "%s: cannot close attribute %s", obj_name, name);
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot close attribute %s", obj_name, name);
     if (space >= 0)
         H5Sclose(space);
     if (type >= 0)
@@ -274,15 +263,15 @@ static int name_ok(const char *name)
 static int check_names(const h5ctx *x, const ew_table *t)
 {
     if (!name_ok(t->name))
-        return fail(x, EW_EINVAL, "table name \"%s\" must be non-empty, without ',' or '/'",
+        return ew_h5_fail(x->err, x->where, EW_EINVAL, "table name \"%s\" must be non-empty, without ',' or '/'",
                     t->name);
     for (size_t j = 0; j < t->n_cols; j++) {
         if (!name_ok(t->cols[j].name))
-            return fail(x, EW_EINVAL, "column %zu: name \"%s\" must be non-empty, without "
+            return ew_h5_fail(x->err, x->where, EW_EINVAL, "column %zu: name \"%s\" must be non-empty, without "
                         "',' or '/'", j, t->cols[j].name);
         for (size_t k = 0; k < j; k++)
             if (!strcmp(t->cols[k].name, t->cols[j].name))
-                return fail(x, EW_EINVAL, "column name \"%s\" appears twice", t->cols[j].name);
+                return ew_h5_fail(x->err, x->where, EW_EINVAL, "column name \"%s\" appears twice", t->cols[j].name);
     }
     return EW_OK;
 }
@@ -307,24 +296,24 @@ static int write_column(const h5ctx *x, hid_t g, const ew_column *c, size_t n_ro
 {
     int rc = EW_OK;
     hsize_t dims[1] = { n_rows };
-    hid_t str = c->is_text ? utf8_type(H5T_VARIABLE) : H5I_INVALID_HID;
+    hid_t str = c->is_text ? ew_h5_utf8_type(H5T_VARIABLE) : H5I_INVALID_HID;
     hid_t ftype = c->is_text ? str : H5T_IEEE_F64LE;
     hid_t mtype = c->is_text ? str : H5T_NATIVE_DOUBLE;
     const void *buf = c->is_text ? (const void *)c->text : (const void *)c->num;
     hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t d = H5I_INVALID_HID;
     if ((c->is_text && str < 0) || space < 0 || dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0)
-        rc = fail(x, EW_ELIB, "%s: cannot set up dataset", c->name);
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot set up dataset", c->name);
     else if ((d = H5Dcreate2(g, c->name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
-        rc = fail(x, EW_ELIB, "%s: cannot create dataset", c->name);
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot create dataset", c->name);
     else if (n_rows > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-        rc = fail(x, EW_ELIB, "%s: cannot write dataset", c->name);
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot write dataset", c->name);
     if (rc == EW_OK)
         rc = write_attr_text(x, d, c->name, "units", c->units);
     if (rc == EW_OK)
         rc = write_attr_text(x, d, c->name, "description", c->description);
     if (d >= 0 && H5Dclose(d) < 0 && rc == EW_OK)
-        rc = fail(x, EW_ELIB, "%s: cannot close dataset", c->name);
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot close dataset", c->name);
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (space >= 0)
@@ -341,11 +330,11 @@ static int create_group(const h5ctx *x, hid_t parent, const char *name, hid_t *g
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     *g = H5I_INVALID_HID;
     if (H5Lexists(parent, name, H5P_DEFAULT) > 0)
-        rc = fail(x, EW_EINVAL, "already exists");
+        rc = ew_h5_fail(x->err, x->where, EW_EINVAL, "already exists");
     else if (gcpl < 0 || H5Pset_obj_track_times(gcpl, 0) < 0)
-        rc = fail(x, EW_ELIB, "cannot set up group");
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "cannot set up group");
     else if ((*g = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)) < 0)
-        rc = fail(x, EW_ELIB, "cannot create group");
+        rc = ew_h5_fail(x->err, x->where, EW_ELIB, "cannot create group");
     if (gcpl >= 0)
         H5Pclose(gcpl);
     return rc;
@@ -358,7 +347,7 @@ int ew_table_write_h5(hid_t parent, const ew_table *t, ew_error *err)
     int rc = check_names(&x, t);
     char *columns = rc == EW_OK ? join_names(t) : NULL;
     if (rc == EW_OK && !columns)
-        rc = fail(&x, EW_ENOMEM, "column list");
+        rc = ew_h5_fail(x.err, x.where, EW_ENOMEM, "column list");
     hid_t g = H5I_INVALID_HID;
     if (rc == EW_OK)
         rc = create_group(&x, parent, t->name, &g);
@@ -369,7 +358,7 @@ int ew_table_write_h5(hid_t parent, const ew_table *t, ew_error *err)
     for (size_t j = 0; rc == EW_OK && j < t->n_cols; j++)
         rc = write_column(&x, g, &t->cols[j], t->n_rows);
     if (g >= 0 && H5Gclose(g) < 0 && rc == EW_OK)
-        rc = fail(&x, EW_ELIB, "cannot close group");
+        rc = ew_h5_fail(x.err, x.where, EW_ELIB, "cannot close group");
     free(columns);
     ctx_end(&x);
     return rc;
@@ -384,26 +373,26 @@ static int read_attr_text(const h5ctx *x, hid_t obj, const char *obj_name, const
 {
     *out = NULL;
     if (H5Aexists(obj, name) <= 0)
-        return (*out = strdup("")) ? EW_OK : fail(x, EW_ENOMEM, "attribute %s", name);
+        return (*out = strdup("")) ? EW_OK : ew_h5_fail(x->err, x->where, EW_ENOMEM, "attribute %s", name);
     int rc = EW_OK;
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     hid_t ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID, mt = H5I_INVALID_HID;
     if (ft < 0 || H5Tget_class(ft) != H5T_STRING) {
-        rc = fail(x, EW_EINVAL, "%s: attribute %s is not text", obj_name, name);
+        rc = ew_h5_fail(x->err, x->where, EW_EINVAL, "%s: attribute %s is not text", obj_name, name);
     } else if (H5Tis_variable_str(ft) > 0) {
         char *s = NULL;
-        mt = utf8_type(H5T_VARIABLE);
+        mt = ew_h5_utf8_type(H5T_VARIABLE);
         if (mt < 0 || H5Aread(a, mt, &s) < 0)
-            rc = fail(x, EW_ELIB, "%s: cannot read attribute %s", obj_name, name);
+            rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot read attribute %s", obj_name, name);
         else if (!(*out = strdup(s ? s : "")))
-            rc = fail(x, EW_ENOMEM, "attribute %s", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ENOMEM, "attribute %s", name);
         H5free_memory(s);
     } else {
         size_t size = H5Tget_size(ft);
         if (!(*out = calloc(size + 1, 1)))   /* + 1: a NUL even when the file has none */
-            rc = fail(x, EW_ENOMEM, "attribute %s", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ENOMEM, "attribute %s", name);
         else if (H5Aread(a, ft, *out) < 0)
-            rc = fail(x, EW_ELIB, "%s: cannot read attribute %s", obj_name, name);
+            rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot read attribute %s", obj_name, name);
     }
     if (rc != EW_OK) {
         free(*out);
@@ -424,17 +413,17 @@ static int read_strings(const h5ctx *x, hid_t d, hid_t ft, const char *name, siz
                         char ***out)
 {
     char **s = calloc(n ? n : 1, sizeof *s);
-    int rc = s ? EW_OK : fail(x, EW_ENOMEM, "%s", name);
+    int rc = s ? EW_OK : ew_h5_fail(x->err, x->where, EW_ENOMEM, "%s", name);
     if (rc == EW_OK && n > 0 && H5Tis_variable_str(ft) > 0) {
         char **v = calloc(n, sizeof *v);
-        hid_t mt = utf8_type(H5T_VARIABLE), space = H5Dget_space(d);
+        hid_t mt = ew_h5_utf8_type(H5T_VARIABLE), space = H5Dget_space(d);
         if (!v)
-            rc = fail(x, EW_ENOMEM, "%s", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ENOMEM, "%s", name);
         else if (mt < 0 || space < 0 || H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
-            rc = fail(x, EW_ELIB, "%s: cannot read dataset", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot read dataset", name);
         for (size_t i = 0; rc == EW_OK && i < n; i++)
             if (!(s[i] = strdup(v[i] ? v[i] : "")))
-                rc = fail(x, EW_ENOMEM, "%s", name);
+                rc = ew_h5_fail(x->err, x->where, EW_ENOMEM, "%s", name);
         if (v && mt >= 0 && space >= 0)
             H5Dvlen_reclaim(mt, space, H5P_DEFAULT, v);
         free(v);
@@ -446,12 +435,12 @@ static int read_strings(const h5ctx *x, hid_t d, hid_t ft, const char *name, siz
         size_t size = H5Tget_size(ft);
         char *flat = calloc(n, size);
         if (!flat)
-            rc = fail(x, EW_ENOMEM, "%s", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ENOMEM, "%s", name);
         else if (H5Dread(d, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, flat) < 0)
-            rc = fail(x, EW_ELIB, "%s: cannot read dataset", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot read dataset", name);
         for (size_t i = 0; rc == EW_OK && i < n; i++)
             if (!(s[i] = strndup(flat + i * size, size)))
-                rc = fail(x, EW_ENOMEM, "%s", name);
+                rc = ew_h5_fail(x->err, x->where, EW_ENOMEM, "%s", name);
         free(flat);
     }
     if (rc != EW_OK && s) {
@@ -470,7 +459,7 @@ static int open_column(const h5ctx *x, hid_t g, const char *name, ew_table *t, h
 {
     hsize_t dims[1] = { 0 };
     if ((*d = H5Dopen2(g, name, H5P_DEFAULT)) < 0)
-        return fail(x, EW_EINVAL, "column %s: no such dataset", name);
+        return ew_h5_fail(x->err, x->where, EW_EINVAL, "column %s: no such dataset", name);
     hid_t space = H5Dget_space(*d);
     int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
     if (rank == 1)
@@ -480,7 +469,7 @@ static int open_column(const h5ctx *x, hid_t g, const char *name, ew_table *t, h
     if (rank != 1 || (t->n_cols > 0 && dims[0] != t->n_rows)) {
         H5Dclose(*d);
         *d = H5I_INVALID_HID;
-        return fail(x, EW_EINVAL, "column %s: expected a 1-D dataset of %zu rows", name,
+        return ew_h5_fail(x->err, x->where, EW_EINVAL, "column %s: expected a 1-D dataset of %zu rows", name,
                     t->n_rows);
     }
     t->n_rows = (size_t)dims[0];
@@ -504,22 +493,22 @@ static int read_column(const h5ctx *x, hid_t g, const char *name, ew_table *t)
         char **s = NULL;
         rc = read_strings(x, d, ft, name, t->n_rows, &s);
         if (rc == EW_OK && (rc = ew_table_add_text(t, name, desc, (const char *const *)s)))
-            rc = fail(x, rc, "%s: cannot add column", name);
+            rc = ew_h5_fail(x->err, x->where, rc, "%s: cannot add column", name);
         for (size_t i = 0; s && i < t->n_rows; i++)
             free(s[i]);
         free(s);
     } else if (rc == EW_OK && (cls == H5T_FLOAT || cls == H5T_INTEGER)) {
         double *v = malloc((t->n_rows ? t->n_rows : 1) * sizeof *v);
         if (!v)
-            rc = fail(x, EW_ENOMEM, "%s", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ENOMEM, "%s", name);
         else if (t->n_rows > 0 &&
                  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
-            rc = fail(x, EW_ELIB, "%s: cannot read dataset", name);
+            rc = ew_h5_fail(x->err, x->where, EW_ELIB, "%s: cannot read dataset", name);
         else if ((rc = ew_table_add_num(t, name, units, desc, v)))
-            rc = fail(x, rc, "%s: cannot add column", name);
+            rc = ew_h5_fail(x->err, x->where, rc, "%s: cannot add column", name);
         free(v);
     } else if (rc == EW_OK) {
-        rc = fail(x, EW_EINVAL, "column %s: expected numbers or text", name);
+        rc = ew_h5_fail(x->err, x->where, EW_EINVAL, "column %s: expected numbers or text", name);
     }
     free(units);
     free(desc);
@@ -573,7 +562,7 @@ static int list_links(const h5ctx *x, hid_t g, H5I_type_t want, char ***names, s
     name_list l = { NULL, 0, 0, want, 0 };
     int rc = EW_OK;
     if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, &l) < 0)
-        rc = l.nomem ? fail(x, EW_ENOMEM, "names") : fail(x, EW_ELIB, "cannot list members");
+        rc = l.nomem ? ew_h5_fail(x->err, x->where, EW_ENOMEM, "names") : ew_h5_fail(x->err, x->where, EW_ELIB, "cannot list members");
     if (rc != EW_OK) {
         for (size_t i = 0; i < l.n; i++)
             free(l.names[i]);
@@ -617,7 +606,7 @@ static int column_names(const h5ctx *x, hid_t g, char ***names, size_t *n)
         if (!v || !v[count - 1]) {
             free_names(v, count);
             v = NULL;
-            rc = fail(x, EW_EINVAL, "attribute columns \"%s\": expected names joined by ','",
+            rc = ew_h5_fail(x->err, x->where, EW_EINVAL, "attribute columns \"%s\": expected names joined by ','",
                       joined);
         }
     }
@@ -635,9 +624,9 @@ int ew_table_read_h5(hid_t parent, const char *name, ew_table **out, ew_error *e
     int rc = EW_OK;
     hid_t g = H5I_INVALID_HID;
     if (H5Lexists(parent, name, H5P_DEFAULT) <= 0)
-        rc = fail(&x, EW_EINVAL, "no such table");
+        rc = ew_h5_fail(x.err, x.where, EW_EINVAL, "no such table");
     else if ((g = H5Gopen2(parent, name, H5P_DEFAULT)) < 0)
-        rc = fail(&x, EW_EINVAL, "not a table (expected a group)");
+        rc = ew_h5_fail(x.err, x.where, EW_EINVAL, "not a table (expected a group)");
     char *desc = NULL, **cols = NULL;
     size_t n_cols = 0;
     if (rc == EW_OK)
@@ -646,7 +635,7 @@ int ew_table_read_h5(hid_t parent, const char *name, ew_table **out, ew_error *e
         rc = column_names(&x, g, &cols, &n_cols);
     ew_table *t = rc == EW_OK ? ew_table_new(name, desc, 0) : NULL;
     if (rc == EW_OK && !t)
-        rc = fail(&x, EW_ENOMEM, "table");
+        rc = ew_h5_fail(x.err, x.where, EW_ENOMEM, "table");
     for (size_t j = 0; rc == EW_OK && j < n_cols; j++)
         rc = read_column(&x, g, cols[j], t);
     free_names(cols, n_cols);
@@ -687,12 +676,12 @@ int ew_h5_open_results(const char *path, hid_t *file, ew_error *err)
     int rc = EW_OK;
     char format[64];
     if (H5Fis_hdf5(path) <= 0)
-        rc = fail(&x, EW_EINVAL, "not an HDF5 file (expected an edgewatt results.h5)");
+        rc = ew_h5_fail(x.err, x.where, EW_EINVAL, "not an HDF5 file (expected an edgewatt results.h5)");
     else if ((*file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
-        rc = fail(&x, EW_EIO, "cannot open");
+        rc = ew_h5_fail(x.err, x.where, EW_EIO, "cannot open");
     else if (!ew_h5_attr_text(*file, "file_format", format, sizeof format) ||
              strncmp(format, "edgewatt-", 9) != 0)
-        rc = fail(&x, EW_EINVAL, "not an edgewatt results file (no root attribute "
+        rc = ew_h5_fail(x.err, x.where, EW_EINVAL, "not an edgewatt results file (no root attribute "
                   "file_format \"edgewatt-...\")");
     if (rc != EW_OK && *file >= 0) {
         H5Fclose(*file);
@@ -751,7 +740,7 @@ char *ew_h5_text(hid_t loc, const char *path)
         H5Sget_simple_extent_npoints(sp) == 1) {
         if (H5Tis_variable_str(ft) > 0) {
             char *s = NULL;
-            hid_t mt = utf8_type(H5T_VARIABLE);
+            hid_t mt = ew_h5_utf8_type(H5T_VARIABLE);
             if (mt >= 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) >= 0)
                 text = strdup(s ? s : "");
             if (mt >= 0)

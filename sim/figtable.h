@@ -87,11 +87,15 @@ int ew_table_list_h5(hid_t parent, char ***names, size_t *n, ew_error *err);
  * file_format starts with "edgewatt-". EW_EINVAL, with a message naming the
  * file, when it is missing, not HDF5 or not edgewatt's. */
 int ew_h5_open_results(const char *path, hid_t *file, ew_error *err);
-/* Fills err with "where: what[: reason]" and returns code: the reason is
- * HDF5's innermost error for EW_ELIB and EW_EIO (call right after the
- * failing HDF5 call: the next one clears HDF5's error stack), "out of
- * memory" for EW_ENOMEM. Shared by the HDF5 writers. */
-int ew_h5_fail(ew_error *err, const char *where, int code, const char *what);
+/* Fills err with "where: what[: reason]" (what formatted printf-style) and
+ * returns code: the reason is HDF5's innermost error for EW_ELIB and EW_EIO
+ * (call right after the failing HDF5 call: the next one clears HDF5's error
+ * stack), "out of memory" for EW_ENOMEM. Shared by the HDF5 writers. */
+int ew_h5_fail(ew_error *err, const char *where, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A NUL-terminated UTF-8 string type of size bytes, or variable-length for
+ * H5T_VARIABLE; negative on failure. The caller closes it. */
+hid_t ew_h5_utf8_type(size_t size);
 /* Text attribute `name` of obj into buf (size bytes, cut at a character
  * boundary if longer): 1 when found, 0 when absent or not text (buf ""). */
 int ew_h5_attr_text(hid_t obj, const char *name, char *buf, size_t size);

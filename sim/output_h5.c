@@ -31,34 +31,6 @@ typedef struct h5out {
     ew_error *err;
 } h5out;
 
-/* ew_h5_fail (figtable.h) at o's file, what formatted printf-style. */
-static int fail(const h5out *o, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(const h5out *o, int code, const char *fmt, ...)
-{
-    char what[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return ew_h5_fail(o->err, o->path, code, what);
-}
-
-/* A fixed-length, NUL-terminated UTF-8 string type of size bytes (>= 1);
- * negative on failure. The caller closes it. */
-static hid_t string_type(size_t size)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0)
-        return t;
-    if (H5Tset_size(t, size) < 0 || H5Tset_strpad(t, H5T_STR_NULLTERM) < 0 ||
-        H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-        H5Tclose(t);
-        return H5I_INVALID_HID;
-    }
-    return t;
-}
-
 /* Attaches scalar attribute name of type to obj (called label in messages). */
 static int write_attr(const h5out *o, hid_t obj, const char *label,
                       const char *name, hid_t type, const void *value)
@@ -66,19 +38,19 @@ static int write_attr(const h5out *o, hid_t obj, const char *label,
     int rc = EW_OK;
     hid_t space = H5Screate(H5S_SCALAR), attr = H5I_INVALID_HID;
     if (space < 0) {
-        rc = fail(o, EW_ELIB, "%s: cannot make dataspace of attribute %s", label, name);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot make dataspace of attribute %s", label, name);
         goto done;
     }
     attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     if (attr < 0) {
-        rc = fail(o, EW_ELIB, "%s: cannot create attribute %s", label, name);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot create attribute %s", label, name);
         goto done;
     }
     if (H5Awrite(attr, type, value) < 0)
-        rc = fail(o, EW_ELIB, "%s: cannot write attribute %s", label, name);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot write attribute %s", label, name);
 done:
     if (attr >= 0 && H5Aclose(attr) < 0 && rc == EW_OK)
-        rc = fail(o, EW_ELIB, "%s: cannot close attribute %s", label, name);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot close attribute %s", label, name);
     if (space >= 0)
         H5Sclose(space);
     return rc;
@@ -87,9 +59,9 @@ done:
 static int write_attr_string(const h5out *o, hid_t obj, const char *label,
                              const char *name, const char *text)
 {
-    hid_t type = string_type(strlen(text) + 1);
+    hid_t type = ew_h5_utf8_type(strlen(text) + 1);
     if (type < 0)
-        return fail(o, EW_ELIB, "%s: cannot make string type of attribute %s", label, name);
+        return ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot make string type of attribute %s", label, name);
     int rc = write_attr(o, obj, label, name, type, text);
     H5Tclose(type);
     return rc;
@@ -101,9 +73,9 @@ static hid_t create_group(const h5out *o, hid_t loc, const char *name)
 {
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE), group = H5I_INVALID_HID;
     if (gcpl < 0 || H5Pset_obj_track_times(gcpl, 0) < 0)
-        fail(o, EW_ELIB, "/%s: cannot set up group", name);
+        ew_h5_fail(o->err, o->path, EW_ELIB, "/%s: cannot set up group", name);
     else if ((group = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)) < 0)
-        fail(o, EW_ELIB, "/%s: cannot create group", name);
+        ew_h5_fail(o->err, o->path, EW_ELIB, "/%s: cannot create group", name);
     if (gcpl >= 0)
         H5Pclose(gcpl);
     return group;
@@ -128,24 +100,24 @@ static int write_dataset(const h5out *o, hid_t loc, const char *where,
     space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (space < 0 || dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0) {
-        rc = fail(o, EW_ELIB, "%s: cannot set up dataset", label);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot set up dataset", label);
         goto done;
     }
     if (rank == 1 && n > COMPRESS_ABOVE) {
         hsize_t chunk = n < CHUNK_MAX ? n : CHUNK_MAX;
         if (H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
             H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
-            rc = fail(o, EW_ELIB, "%s: cannot set up compression", label);
+            rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot set up compression", label);
             goto done;
         }
     }
     dset = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0) {
-        rc = fail(o, EW_ELIB, "%s: cannot create dataset", label);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot create dataset", label);
         goto done;
     }
     if (n > 0 && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        rc = fail(o, EW_ELIB, "%s: cannot write dataset", label);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot write dataset", label);
         goto done;
     }
     rc = write_attr_string(o, dset, label, "units", units);
@@ -153,7 +125,7 @@ static int write_dataset(const h5out *o, hid_t loc, const char *where,
         rc = write_attr_string(o, dset, label, "description", description);
 done:
     if (dset >= 0 && H5Dclose(dset) < 0 && rc == EW_OK)
-        rc = fail(o, EW_ELIB, "%s: cannot close dataset", label);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s: cannot close dataset", label);
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (space >= 0)
@@ -167,9 +139,9 @@ static int write_text(const h5out *o, hid_t loc, const char *where,
 {
     if (!text)
         text = "";
-    hid_t type = string_type(strlen(text) + 1);
+    hid_t type = ew_h5_utf8_type(strlen(text) + 1);
     if (type < 0)
-        return fail(o, EW_ELIB, "%s/%s: cannot make string type", where, name);
+        return ew_h5_fail(o->err, o->path, EW_ELIB, "%s/%s: cannot make string type", where, name);
     int rc = write_dataset(o, loc, where, name, type, 0, NULL, text, "none", description);
     H5Tclose(type);
     return rc;
@@ -183,14 +155,14 @@ static int write_site_names(const h5out *o, hid_t loc, const char *where,
     hsize_t dims[1] = { n };
     char *names = calloc(n ? n : 1, EW_NAME_MAX);   /* zeroed: same bytes each run */
     if (!names)
-        return fail(o, EW_ENOMEM, "%s/%s", where, name);
+        return ew_h5_fail(o->err, o->path, EW_ENOMEM, "%s/%s", where, name);
     for (size_t i = 0; i < n; i++)
         memcpy(names + i * EW_NAME_MAX, r->sites[i].name,
                strnlen(r->sites[i].name, EW_NAME_MAX - 1));
     int rc;
-    hid_t type = string_type(EW_NAME_MAX);
+    hid_t type = ew_h5_utf8_type(EW_NAME_MAX);
     if (type < 0)
-        rc = fail(o, EW_ELIB, "%s/%s: cannot make string type", where, name);
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "%s/%s: cannot make string type", where, name);
     else
         rc = write_dataset(o, loc, where, name, type, 1, dims, names, "none",
                            "Site names, in the order of the site index.");
@@ -346,9 +318,9 @@ static int write_queries(const h5out *o, hid_t g, const ew_scenario *s,
     /* class names, in the order of the class index */
     hsize_t dims[1] = { s->n_classes };
     char *names = calloc(s->n_classes ? s->n_classes : 1, EW_NAME_MAX);
-    hid_t type = string_type(EW_NAME_MAX);
+    hid_t type = ew_h5_utf8_type(EW_NAME_MAX);
     if (rc == EW_OK && (!names || type < 0))
-        rc = fail(o, EW_ELIB, "/queries/class_names: cannot prepare");
+        rc = ew_h5_fail(o->err, o->path, EW_ELIB, "/queries/class_names: cannot prepare");
     for (uint32_t c = 0; rc == EW_OK && c < s->n_classes; c++)
         memcpy(names + (size_t)c * EW_NAME_MAX, s->classes[c].name,
                strnlen(s->classes[c].name, EW_NAME_MAX - 1));
@@ -376,7 +348,7 @@ static int write_groups(const h5out *o, hid_t file, const ew_scenario *s,
             return EW_ELIB;
         rc = groups[i].write(o, g, s, r, scratch);
         if (H5Gclose(g) < 0 && rc == EW_OK)
-            rc = fail(o, EW_ELIB, "/%s: cannot close group", groups[i].name);
+            rc = ew_h5_fail(o->err, o->path, EW_ELIB, "/%s: cannot close group", groups[i].name);
     }
     return rc;
 }
@@ -407,18 +379,18 @@ int ew_output_h5_arms(const char *path, const ew_scenario *s, const ew_results *
             n = r[a]->n_records;
     }
     if (n > SIZE_MAX / 8 || !(scratch = malloc(n * 8))) {
-        rc = fail(&o, EW_ENOMEM, "scratch buffer for %zu values", n);
+        rc = ew_h5_fail(o.err, o.path, EW_ENOMEM, "scratch buffer for %zu values", n);
         goto done;
     }
     /* The file-creation list is a group-creation list for the root group. */
     fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0) {
-        rc = fail(&o, EW_ELIB, "cannot set up file creation");
+        rc = ew_h5_fail(o.err, o.path, EW_ELIB, "cannot set up file creation");
         goto done;
     }
     file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     if (file < 0) {
-        rc = fail(&o, EW_EIO, "cannot create file");
+        rc = ew_h5_fail(o.err, o.path, EW_EIO, "cannot create file");
         goto done;
     }
     rc = write_root(&o, file, r[0]);
@@ -443,7 +415,7 @@ int ew_output_h5_arms(const char *path, const ew_scenario *s, const ew_results *
             }
             rc = write_groups(&o, g, s, r[a], scratch, 0);
             if (H5Gclose(g) < 0 && rc == EW_OK)
-                rc = fail(&o, EW_ELIB, "/arms/%s: cannot close group", names[a]);
+                rc = ew_h5_fail(o.err, o.path, EW_ELIB, "/arms/%s: cannot close group", names[a]);
         }
         if (arms >= 0)
             H5Gclose(arms);
@@ -451,7 +423,7 @@ int ew_output_h5_arms(const char *path, const ew_scenario *s, const ew_results *
 done:
     if (file >= 0) {
         if (H5Fclose(file) < 0 && rc == EW_OK)
-            rc = fail(&o, EW_EIO, "cannot close file");
+            rc = ew_h5_fail(o.err, o.path, EW_EIO, "cannot close file");
         if (rc != EW_OK)
             remove(path);   /* a partial file would pass for results */
     }
