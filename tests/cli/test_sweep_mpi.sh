@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_sweep_mpi.sh — the sweep over MPI (acceptance of issue 7, item 5):
 # `mpirun -np 2 --oversubscribe edgewatt sweep ...` gives the same sweep.csv,
-# byte for byte, as the local run. Skipped when mpirun is absent or
+# and results.h5, byte for byte, as the local run. Skipped when mpirun is absent or
 # edgewatt was built without MPI.
 . tests/cli/lib.sh
 
@@ -27,4 +27,6 @@ ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout 300 mpirun 
     >"$tmp/mpi.log" 2>&1 || fail "mpirun sweep exited $?: $(tail -20 "$tmp/mpi.log")"
 cmp "$tmp/local/sweep.csv" "$tmp/mpi/sweep.csv" ||
     fail "sweep.csv under mpirun -np 2 differs from the local run"
+cmp "$tmp/local/results.h5" "$tmp/mpi/results.h5" ||
+    fail "results.h5 under mpirun -np 2 differs from the local run"
 exit 0
