@@ -418,14 +418,14 @@ static int write_outputs(const sweep *w, const char *out_dir, int plot, int quie
         return rc;
     }
     if (!quiet) {
-        printf("%-6s %-28s %-10s %12s %12s %12s\n", "point", "parameters", "arm", "Wh/query",
+        printf("%-6s %-48s %-10s %12s %12s %12s\n", "point", "parameters", "arm", "Wh/query",
                "+/- 95%", "latency [s]");
         size_t f = ew_site_field_index("wh_b5_network"), l = ew_site_field_index("latency_mean_s");
         for (size_t i = 0; i < w->n_points * w->n_arms; i++) {
             char sets[EW_SWEEP_MAX_PARAMS][256], label[2048];
             point_sets(&w->spec, i / w->n_arms, sets, label, sizeof label);
             const ew_aggregate *g = &w->agg[i];
-            printf("%-6zu %-28.28s %-10.10s %12.4g %12.2g %12.4g\n", i / w->n_arms, label,
+            printf("%-6zu %-48.48s %-10.10s %12.4g %12.2g %12.4g\n", i / w->n_arms, label,
                    w->names[i % w->n_arms], ew_aggregate_mean(g, g->n_sites, f),
                    ew_aggregate_ci95(g, g->n_sites, f), ew_aggregate_mean(g, g->n_sites, l));
         }
