@@ -51,6 +51,7 @@ typedef struct sweep {
     uint32_t reps;
     ew_scenario **scen;            /* [n_points × n_arms] */
     ew_aggregate *agg;             /* [n_points × n_arms] */
+    const ew_aggregate **aggp;     /* &agg[i], for the figure tables */
     char arm_names[16][EW_NAME_MAX];
     const char *names[16];         /* arm names ("all" without arms) */
     int rank, size;
@@ -109,7 +110,8 @@ static int load_points(sweep *w, const char *path, const char *const *user_sets,
     size_t n = w->n_points * w->n_arms;
     w->scen = calloc(n, sizeof *w->scen);
     w->agg = calloc(n, sizeof *w->agg);
-    if (!w->scen || !w->agg)
+    w->aggp = calloc(n, sizeof *w->aggp);
+    if (!w->scen || !w->agg || !w->aggp)
         return ew_error_set(err, EW_ENOMEM, "out of memory");
     const char *sets[64 + EW_SWEEP_MAX_PARAMS];
     char psets[EW_SWEEP_MAX_PARAMS][256], label[2048];
@@ -119,15 +121,19 @@ static int load_points(sweep *w, const char *path, const char *const *user_sets,
         point_sets(&w->spec, i, psets, label, sizeof label);
         for (uint32_t p = 0; p < w->spec.n_params; p++)
             sets[n_user + (int)p] = psets[p];
+        ew_error e = {0};
+        size_t n_arms = 0;
+        int rc = ew_scenario_load_arms(path, sets, n_user + (int)w->spec.n_params,
+                                       &w->scen[i * w->n_arms], &n_arms, &e);
+        if (rc == EW_OK && n_arms != w->n_arms)
+            rc = ew_error_set(&e, EW_EINVAL, "the point has %zu arms, the scenario %zu", n_arms,
+                              w->n_arms);
+        if (rc)
+            return ew_error_set(err, rc, "sweep point %zu (%s): %s", i, label, e.msg);
         for (size_t a = 0; a < w->n_arms; a++) {
-            ew_scenario **s = &w->scen[i * w->n_arms + a];
-            ew_error e = {0};
-            int rc = ew_scenario_load(path, sets, n_user + (int)w->spec.n_params, s, &e);
-            if (rc)
-                return ew_error_set(err, rc, "sweep point %zu (%s): %s", i, label, e.msg);
-            if ((*s)->n_arms)
-                ew_scenario_apply_arm(*s, &(*s)->arms[a]);
-            if ((rc = ew_aggregate_init(&w->agg[i * w->n_arms + a], *s, w->reps)))
+            size_t v = i * w->n_arms + a;
+            w->aggp[v] = &w->agg[v];
+            if ((rc = ew_aggregate_init(&w->agg[v], w->scen[v], w->reps)))
                 return ew_error_set(err, rc, "out of memory");
         }
     }
@@ -304,31 +310,14 @@ static ew_table *sweep_figure(const sweep *w)
     }
     if (!rc)
         rc = ew_table_add_num(t, "x", "1", "the first parameter as a number (else its index)", v);
-    for (size_t c = 0; c < sizeof cols / sizeof cols[0] && !rc; c++) {
-        size_t f = ew_site_field_index(cols[c][1]);
-        for (size_t i = 0; i < n; i++) {
-            const ew_aggregate *g = &w->agg[i];
-            v[i] = cols[c][2][0] == '1' ? ew_aggregate_ci95(g, g->n_sites, f)
-                                        : ew_aggregate_mean(g, g->n_sites, f);
-        }
-        rc = ew_table_add_num(t, cols[c][0], ew_site_fields[f].units, ew_site_fields[f].description, v);
-    }
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0] && !rc; c++)
+        rc = ew_fig_add_total(t, w->aggp, n, cols[c][0], cols[c][1], cols[c][2][0] == '1');
     for (size_t i = 0; i < n && !rc; i++)
         v[i] = w->reps;
     if (!rc)
         rc = ew_table_add_num(t, "replications", "1", "independent replications", v);
-    for (size_t f = 0; f < ew_n_site_fields && !rc; f++)
-        for (int ci = 0; ci < 2 && !rc; ci++) {
-            char col[EW_TABLE_NAME_MAX];
-            snprintf(col, sizeof col, "%s%s", ew_site_fields[f].name, ci ? "_ci95" : "");
-            if (ew_table_column(t, col))   /* a headline column already holds it */
-                continue;
-            for (size_t i = 0; i < n; i++) {
-                const ew_aggregate *g = &w->agg[i];
-                v[i] = ci ? ew_aggregate_ci95(g, g->n_sites, f) : ew_aggregate_mean(g, g->n_sites, f);
-            }
-            rc = ew_table_add_num(t, col, ew_site_fields[f].units, ew_site_fields[f].description, v);
-        }
+    if (!rc)
+        rc = ew_fig_add_totals(t, w->aggp, n);
     free(text);
     free(v);
     if (rc) {
@@ -341,19 +330,16 @@ static ew_table *sweep_figure(const sweep *w)
 static ew_table *sweep_frontier(const sweep *w)
 {
     size_t n = w->n_points * w->n_arms;
-    const ew_aggregate **g = malloc(n * sizeof *g);
     char (*lab)[64] = malloc(n * sizeof *lab);
     const char **labels = malloc(n * sizeof *labels);
     ew_table *t = NULL;
-    if (g && lab && labels) {
+    if (lab && labels) {
         for (size_t i = 0; i < n; i++) {
-            g[i] = &w->agg[i];
             snprintf(lab[i], sizeof lab[i], "p%zu %s", i / w->n_arms, w->names[i % w->n_arms]);
             labels[i] = lab[i];
         }
-        t = ew_fig_frontier(g, labels, n);
+        t = ew_fig_frontier(w->aggp, labels, n);
     }
-    free(g);
     free(lab);
     free(labels);
     return t;
@@ -444,6 +430,7 @@ static void sweep_free(sweep *w)
     }
     free(w->scen);
     free(w->agg);
+    free(w->aggp);
     ew_sweep_spec_clear(&w->spec);
 }
 

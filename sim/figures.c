@@ -15,22 +15,33 @@ static const char *arm_name(const char *const *names, size_t a)
     return names ? names[a] : "all";
 }
 
-/* A column of one total field (mean, or half-width) over the arms. */
-static int add_field(ew_table *t, const ew_aggregate *const *g, size_t n, const char *col,
-                     const char *field, int ci, double scale)
+int ew_fig_add_total(ew_table *t, const ew_aggregate *const *g, size_t n, const char *col,
+                     const char *field, int ci)
 {
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
         return EW_ENOMEM;
     size_t f = ew_site_field_index(field);
     for (size_t a = 0; a < n; a++)
-        v[a] = scale * (ci ? ew_aggregate_ci95(g[a], TOTAL(g[a]), f)
-                           : ew_aggregate_mean(g[a], TOTAL(g[a]), f));
+        v[a] = ci ? ew_aggregate_ci95(g[a], TOTAL(g[a]), f) : ew_aggregate_mean(g[a], TOTAL(g[a]), f);
     const ew_field *fd = &ew_site_fields[f];
     char desc[200];
     snprintf(desc, sizeof desc, "%s%s", ci ? "95% half-width: " : "", fd->description);
-    int rc = ew_table_add_num(t, col, scale == 1.0 ? fd->units : "1", desc, v);
+    int rc = ew_table_add_num(t, col, fd->units, desc, v);
     free(v);
+    return rc;
+}
+
+int ew_fig_add_totals(ew_table *t, const ew_aggregate *const *g, size_t n)
+{
+    int rc = EW_OK;
+    for (size_t f = 0; f < ew_n_site_fields && !rc; f++)
+        for (int ci = 0; ci < 2 && !rc; ci++) {
+            char col[EW_TABLE_NAME_MAX];
+            snprintf(col, sizeof col, "%s%s", ew_site_fields[f].name, ci ? "_ci95" : "");
+            if (!ew_table_column(t, col))   /* a headline column may already hold it */
+                rc = ew_fig_add_total(t, g, n, col, ew_site_fields[f].name, ci);
+        }
     return rc;
 }
 
@@ -54,8 +65,8 @@ static ew_table *energy_by_boundary(const ew_aggregate *const *g, const char *co
     if (rc == EW_OK)
         rc = ew_table_add_text(t, "arm", "arm of the scenario", arms);
     for (size_t i = 0; i < 5 && rc == EW_OK; i++)
-        if (!(rc = add_field(t, g, n, b[i][0], b[i][2], 0, 1.0)))
-            rc = add_field(t, g, n, b[i][1], b[i][2], 1, 1.0);
+        if (!(rc = ew_fig_add_total(t, g, n, b[i][0], b[i][2], 0)))
+            rc = ew_fig_add_total(t, g, n, b[i][1], b[i][2], 1);
     free(arms);
     if (rc) {
         ew_table_free(t);
@@ -153,15 +164,15 @@ ew_table *ew_fig_frontier(const ew_aggregate *const *g, const char *const *label
                                            "per arm or sweep point", n);
     int rc = !t ? EW_ENOMEM : ew_table_add_text(t, "label", "arm, or sweep point and arm", labels);
     if (!rc)
-        rc = add_field(t, g, n, "wh_per_query", "wh_b5_network", 0, 1.0);
+        rc = ew_fig_add_total(t, g, n, "wh_per_query", "wh_b5_network", 0);
     if (!rc)
-        rc = add_field(t, g, n, "wh_ci95", "wh_b5_network", 1, 1.0);
+        rc = ew_fig_add_total(t, g, n, "wh_ci95", "wh_b5_network", 1);
     if (!rc)
-        rc = add_field(t, g, n, "latency_p95_s", "latency_p95_s", 0, 1.0);
+        rc = ew_fig_add_total(t, g, n, "latency_p95_s", "latency_p95_s", 0);
     if (!rc)
-        rc = add_field(t, g, n, "latency_mean_s", "latency_mean_s", 0, 1.0);
+        rc = ew_fig_add_total(t, g, n, "latency_mean_s", "latency_mean_s", 0);
     if (!rc)
-        rc = add_field(t, g, n, "latency_mean_ci95_s", "latency_mean_s", 1, 1.0);
+        rc = ew_fig_add_total(t, g, n, "latency_mean_ci95_s", "latency_mean_s", 1);
     if (rc) {
         ew_table_free(t);
         return NULL;
@@ -190,7 +201,7 @@ static ew_table *headline(const ew_aggregate *const *g, const char *const *names
     if (!rc)
         rc = ew_table_add_num(t, "replications", "1", "independent replications", reps);
     for (size_t c = 0; c < sizeof cols / sizeof cols[0] && !rc; c++)
-        rc = add_field(t, g, n, cols[c][0], cols[c][1], cols[c][2][0] == '1', 1.0);
+        rc = ew_fig_add_total(t, g, n, cols[c][0], cols[c][1], cols[c][2][0] == '1');
     free(arms);
     free(reps);
     if (rc) {

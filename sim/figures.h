@@ -30,6 +30,13 @@ int ew_figures_write(const char *h5_path, const ew_scenario *s, const ew_aggrega
                      const char *const *names, size_t n, ew_error *err);
 
 /* The pieces, for the sweep command. */
+/* Appends column col: field of the total of each of g[0..n), its mean over
+ * replications, or its 95% half-width when ci. */
+int ew_fig_add_total(ew_table *t, const ew_aggregate *const *g, size_t n, const char *col,
+                     const char *field, int ci);
+/* Appends every field of the totals and its half-width (<field>,
+ * <field>_ci95), except columns the table already has. */
+int ew_fig_add_totals(ew_table *t, const ew_aggregate *const *g, size_t n);
 ew_table *ew_fig_frontier(const ew_aggregate *const *g, const char *const *labels, size_t n);
 ew_table *ew_fig_latency_cdf(const ew_aggregate *g, const char *const *names, size_t n);
 int ew_write_provenance(hid_t file, const ew_scenario *s, ew_error *err);

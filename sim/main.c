@@ -49,22 +49,6 @@ static int fail(const ew_error *err)
     return ew_exit_code(err->code);
 }
 
-/* Loads the scenario once per arm (each arm's run reads its own copy, so
- * arms and replications can run side by side). */
-static int load_arms(const char *path, const char *const *sets, int n_sets, ew_scenario **arm,
-                     size_t *n, ew_error *err)
-{
-    int rc = ew_scenario_load(path, sets, n_sets, &arm[0], err);
-    if (rc)
-        return rc;
-    *n = arm[0]->n_arms ? arm[0]->n_arms : 1;
-    for (size_t a = 1; a < *n && rc == EW_OK; a++)
-        rc = ew_scenario_load(path, sets, n_sets, &arm[a], err);
-    for (size_t a = 0; a < *n && rc == EW_OK && arm[0]->n_arms; a++)
-        ew_scenario_apply_arm(arm[a], &arm[a]->arms[a]);
-    return rc;
-}
-
 /* Runs every replication of every arm into g[0..n). */
 static int run_replications(ew_scenario *const *arm, size_t n, ew_aggregate *g, int quiet,
                             ew_error *err)
@@ -193,7 +177,7 @@ static int cmd_run(int argc, char **argv)
     }
     ew_scenario *arm[16] = {0};
     size_t n = 0;
-    int rc = load_arms(argv[optind], sets, n_sets, arm, &n, &err);
+    int rc = ew_scenario_load_arms(argv[optind], sets, n_sets, arm, &n, &err);
     if (rc) {
         for (size_t a = 0; a < 16; a++)
             ew_scenario_free(arm[a]);

@@ -1477,6 +1477,20 @@ const char *ew_default_data_dir(void)
     return env && *env ? env : EW_DATA_DIR;
 }
 
+int ew_scenario_load_arms(const char *path, const char *const *sets, int n_sets,
+                          ew_scenario **arm, size_t *n, ew_error *err)
+{
+    int rc = ew_scenario_load(path, sets, n_sets, &arm[0], err);
+    if (rc)
+        return rc;
+    *n = arm[0]->n_arms ? arm[0]->n_arms : 1;
+    for (size_t a = 1; a < *n && rc == EW_OK; a++)
+        rc = ew_scenario_load(path, sets, n_sets, &arm[a], err);
+    for (size_t a = 0; a < *n && rc == EW_OK && arm[0]->n_arms; a++)
+        ew_scenario_apply_arm(arm[a], &arm[a]->arms[a]);
+    return rc;
+}
+
 void ew_scenario_free(ew_scenario *s)
 {
     if (!s)

@@ -266,6 +266,14 @@ int ew_scenario_load_string(const char *name, const char *text,
                             ew_scenario **out, ew_error *err);
 void ew_scenario_free(ew_scenario *s);
 
+/* Loads the scenario once per arm, arm a's routing and verification applied
+ * to arm[a] (each run reads its own copy, so arms and replications can run
+ * side by side); without arms, one copy. *n: the number of copies (at most
+ * 16, the limit of arms). On failure the copies loaded so far stay in arm[]
+ * for the caller to free. */
+int ew_scenario_load_arms(const char *path, const char *const *sets, int n_sets,
+                          ew_scenario **arm, size_t *n, ew_error *err);
+
 /* Applies arm a's routing and verification to s (a copy of the scenario
  * for that arm's run). */
 void ew_scenario_apply_arm(ew_scenario *s, const ew_arm_spec *a);
