@@ -10,7 +10,8 @@
  *
  * Time per call of a kernel (roofline at achieved rates, plus a launch
  * overhead; S. Williams et al., "Roofline", CACM 52(4), 2009):
- *   t = t0 + max(F/R_p, Y/BW).
+ *   t = t0 + max(F/R_p, Y/BW_c),
+ * R_p per FLOP law, BW_c per kernel class (calibrate.h).
  * Energy of a measured row (the law of models/inference/cost.c):
  *   J = P_s·t + Σ_p e_p·F_p + e_b·Y.
  */
@@ -40,6 +41,44 @@ const char *ew_calib_kernel_name(ew_calib_kernel k)
 int ew_calib_kernel_is_cpu(ew_calib_kernel k)
 {
     return k == EW_CAL_CPU_GEMM || k == EW_CAL_CPU_TRIAD;
+}
+
+static const char *const bw_class_names[EW_CAL_BW_COUNT] = {"streams", "gemm", "gemv_batch",
+                                                            "attention"};
+
+const char *ew_calib_bw_class_name(ew_calib_bw_class c)
+{
+    return (unsigned)c < EW_CAL_BW_COUNT ? bw_class_names[c] : "?";
+}
+
+/* The kernel class whose bandwidth a GPU row's bytes move at; EW_CAL_BW_COUNT
+ * for idle and the CPU kernels. */
+static ew_calib_bw_class bw_class_of(const ew_calib_point *p)
+{
+    switch (p->kernel) {
+    case EW_CAL_STREAM_READ:
+    case EW_CAL_STREAM_COPY: return EW_CAL_BW_STREAM;
+    case EW_CAL_GEMM: return EW_CAL_BW_GEMM;
+    case EW_CAL_GEMV_BATCH: return EW_CAL_BW_GEMV;
+    case EW_CAL_ATTENTION: return EW_CAL_BW_ATTENTION;
+    default: return EW_CAL_BW_COUNT;
+    }
+}
+
+/* Bandwidth kernels: timed by their bytes alone. */
+static int is_bandwidth_kernel(const ew_calib_point *p)
+{
+    return p->kernel == EW_CAL_STREAM_READ || p->kernel == EW_CAL_STREAM_COPY ||
+           p->kernel == EW_CAL_CPU_TRIAD;
+}
+
+/* The law a row's FLOPs belong to (calibrate.h): gemv_batch and attention
+ * compute in fp32 on the CUDA cores, whatever they store. */
+static ew_precision law_prec(const ew_calib_point *p)
+{
+    if (p->kernel == EW_CAL_GEMV_BATCH || p->kernel == EW_CAL_ATTENTION)
+        return EW_PREC_FP32;
+    return p->precision;
 }
 
 /* ---- the raw file ------------------------------------------------------- */
@@ -320,11 +359,9 @@ static double per_call(double total, const ew_calib_point *p)
  * no law can explain it, and the row is left out). */
 static double law_flops(const ew_calib_point *p)
 {
-    if (p->precision < EW_PREC_COUNT || !(p->flops > 0.0))
+    if (law_prec(p) < EW_PREC_COUNT || !(p->flops > 0.0))
         return p->flops;
-    int bandwidth = p->kernel == EW_CAL_STREAM_READ || p->kernel == EW_CAL_STREAM_COPY ||
-                    p->kernel == EW_CAL_CPU_TRIAD;
-    return bandwidth ? 0.0 : NAN;
+    return is_bandwidth_kernel(p) ? 0.0 : NAN;
 }
 
 static void not_fitted(ew_calib_value *v, const char *fmt, ...)
@@ -401,41 +438,41 @@ static int fit_rate(size_t n, const double *x, const double *t, ew_calib_value *
     return EW_OK;
 }
 
-static int is_small_kernel(const ew_calib_point *p)
-{
-    if (p->kernel == EW_CAL_GEMV_BATCH) {
-        double b = p->batch > 0.0 ? p->batch : p->m;
-        return b >= 1.0 && b <= 4.0;
-    }
-    if (p->kernel == EW_CAL_GEMM)
-        return p->m <= 16.0 || (p->m <= 512.0 && p->n <= 512.0 && p->k <= 512.0);
-    return 0;
-}
-
 /* Large GEMMs of precision q (the rate fit). */
 static int is_large_gemm(const ew_calib_point *p, ew_precision q)
 {
     return p->kernel == EW_CAL_GEMM && p->precision == q && p->m >= 1024.0;
 }
 
-/* Roofline work time W = max(F/R, Y/BW) at the fitted rates; NAN when a
- * needed rate is missing. */
+/* The bandwidth row p's bytes move at: its kernel class's on a GPU where
+ * fitted, else bytes_per_s; NULL when neither is. */
+static const ew_calib_value *bw_of(const ew_calib_fit *f, const ew_calib_point *p)
+{
+    ew_calib_bw_class c = bw_class_of(p);
+    if (!f->cpu && c < EW_CAL_BW_COUNT && f->class_bw[c].ok)
+        return &f->class_bw[c];
+    return f->bytes_per_s.ok ? &f->bytes_per_s : NULL;
+}
+
+/* Roofline work time W = max(F/R_p, Y/BW_c) at the fitted rates (no F/R_p
+ * for a bandwidth kernel); NAN when a needed rate is missing. */
 static double roofline_s(const ew_calib_fit *f, const ew_calib_point *p)
 {
     double F = per_call(law_flops(p), p), Y = per_call(p->bytes, p), w = 0.0;
     if (!isfinite(F))
         return NAN;
-    if (F > 0.0) {
-        const ew_calib_value *r = &f->flops_per_s[p->precision];
+    if (F > 0.0 && !is_bandwidth_kernel(p)) {
+        const ew_calib_value *r = &f->flops_per_s[law_prec(p)];
         if (!r->ok)
             return NAN;
         w = F / r->value;
     }
     if (Y > 0.0) {
-        if (!f->bytes_per_s.ok)
+        const ew_calib_value *bw = bw_of(f, p);
+        if (!bw)
             return NAN;
-        if (Y / f->bytes_per_s.value > w)
-            w = Y / f->bytes_per_s.value;
+        if (Y / bw->value > w)
+            w = Y / bw->value;
     }
     return w;
 }
@@ -539,96 +576,304 @@ static int fit_rates(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, doub
     return EW_OK;
 }
 
-static int fit_step_overhead(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, double *x,
-                             double *t, ew_error *err)
+/* ---- the GPU time fit ---------------------------------------------------- */
+
+/* A row of the time fit: work per call, and the parameters its terms use. */
+typedef struct time_row {
+    double t, F, Y;             /* [s], [FLOP], [B] per call; F = 0 for a bandwidth kernel */
+    int q;                      /* FLOP law, -1 when F = 0 */
+    int c;                      /* bandwidth class, -1 when Y = 0 */
+} time_row;
+
+/* Parameters: t0, seconds per FLOP of each law, seconds per byte of each class. */
+enum { TP_T0, TP_FLOP, TP_BYTE = TP_FLOP + EW_PREC_COUNT, TP_COUNT = TP_BYTE + EW_CAL_BW_COUNT };
+#define TIME_ROUNDS 50
+
+static double time_pred(const double *th, const time_row *r)
 {
-    ew_calib_value *v = &f->step_overhead_s;
-    f->step_slope = NAN;
-    if (f->cpu) {
-        not_fitted(v, "not fitted for CPUs: the CPU program measures large products and "
-                      "triads, no launch-bound small kernels");
-        return EW_OK;
+    double c = r->q >= 0 ? r->F * th[TP_FLOP + r->q] : 0.0;
+    double m = r->c >= 0 ? r->Y * th[TP_BYTE + r->c] : 0.0;
+    return th[TP_T0] + (c > m ? c : m);
+}
+
+/* Σ((predicted − t)/t)² over the rows, and the worst |relative residual|. */
+static double time_objective(const double *th, const time_row *rows, size_t n, double *worst)
+{
+    double ss = 0.0;
+    *worst = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double r = (time_pred(th, &rows[i]) - rows[i].t) / rows[i].t;
+        ss += r * r;
+        *worst = fabs(r) > *worst ? fabs(r) : *worst;
     }
-    if (!f->bytes_per_s.ok) {
-        not_fitted(v, "needs the bandwidth (bytes_per_s), which is not determined");
-        return EW_OK;
-    }
+    return ss;
+}
+
+/* The rows of the GPU time fit, into out (room for raw->n). */
+static size_t time_rows(const ew_calib_raw *raw, size_t skip, const ew_calib_fit *f,
+                        time_row *out)
+{
     size_t n = 0;
-    double wmin = INFINITY, wmax = 0.0;
     for (size_t i = 0; i < raw->n; i++) {
         const ew_calib_point *p = &raw->pt[i];
-        if (i == skip || !ew_calib_row_used(f, p) || !is_small_kernel(p))
+        double F = law_flops(p);
+        if (i == skip || !ew_calib_row_used(f, p) || p->kernel == EW_CAL_IDLE || !isfinite(F))
             continue;
-        double w = roofline_s(f, p);
-        if (!isfinite(w))
-            continue;
-        x[n] = w;
-        t[n++] = per_call(p->seconds, p);
-        wmin = w < wmin ? w : wmin;
-        wmax = w > wmax ? w : wmax;
+        time_row r;
+        r.t = per_call(p->seconds, p);
+        r.F = is_bandwidth_kernel(p) ? 0.0 : per_call(F, p);
+        r.Y = per_call(p->bytes, p);
+        r.q = r.F > 0.0 ? (int)law_prec(p) : -1;
+        r.c = r.Y > 0.0 ? (int)bw_class_of(p) : -1;
+        if (r.q >= 0 || r.c >= 0)
+            out[n++] = r;
     }
-    if (!n) {
-        not_fitted(v, "no small kernels (gemv_batch with batch <= 4, GEMMs with M <= 16 or "
-                      "M, N, K <= 512) with fitted rates");
+    return n;
+}
+
+/* One round: each row bound by its larger term at th; the linear weighted
+ * fit for that assignment, into th (parameters no row is bound by keep
+ * their value) and se. bound[i]: 1 FLOPs, 0 bytes. Returns the number of
+ * rows whose bound changed (n on the first round), or (size_t)-1 with *rc
+ * set when the fit cannot be made. */
+static size_t time_round(const time_row *rows, size_t n, int first, char *bound, double *th,
+                         double *se, size_t *uses, double *X, int *rc)
+{
+    size_t changed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const time_row *r = &rows[i];
+        double c = r->q >= 0 ? r->F * th[TP_FLOP + r->q] : 0.0;
+        double m = r->c >= 0 ? r->Y * th[TP_BYTE + r->c] : 0.0;
+        char b = r->q >= 0 && (r->c < 0 || c > m);
+        changed += first || b != bound[i];
+        bound[i] = b;
+    }
+    int col[TP_COUNT];
+    size_t p = 0;
+    for (int j = 0; j < TP_COUNT; j++)
+        uses[j] = 0;
+    uses[TP_T0] = n;
+    for (size_t i = 0; i < n; i++)
+        uses[bound[i] ? TP_FLOP + rows[i].q : TP_BYTE + rows[i].c]++;
+    for (int j = 0; j < TP_COUNT; j++)
+        col[j] = uses[j] ? (int)p++ : -1;
+    if (p > MAX_P || n < p) {
+        *rc = EW_EINVAL;
+        return (size_t)-1;
+    }
+    memset(X, 0, n * p * sizeof *X);
+    for (size_t i = 0; i < n; i++) {
+        const time_row *r = &rows[i];
+        X[i * p + (size_t)col[TP_T0]] = 1.0;
+        if (bound[i])
+            X[i * p + (size_t)col[TP_FLOP + r->q]] = r->F;
+        else
+            X[i * p + (size_t)col[TP_BYTE + r->c]] = r->Y;
+    }
+    double *t = malloc(n * sizeof *t);
+    if (!t) {
+        *rc = EW_ENOMEM;
+        return (size_t)-1;
+    }
+    for (size_t i = 0; i < n; i++)
+        t[i] = rows[i].t;
+    wls w;
+    *rc = wls_rel(n, p, X, t, &w);
+    free(t);
+    if (*rc)
+        return (size_t)-1;
+    for (int j = 0; j < TP_COUNT; j++)
+        if (col[j] >= 0) {
+            th[j] = w.c[col[j]];
+            se[j] = w.se[col[j]];
+        }
+    return changed;
+}
+
+static int fit_gpu_times(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, ew_error *err)
+{
+    ew_calib_value *t0v = &f->step_overhead_s;
+    f->time_rel_rms = f->time_rel_max = NAN;
+    if (f->cpu) {
+        not_fitted(t0v, "not fitted for CPUs: the CPU program measures large products and "
+                        "triads, no launch-bound small kernels");
+        for (int c = 0; c < EW_CAL_BW_COUNT; c++)
+            not_fitted(&f->class_bw[c], "GPU kernel classes only");
         return EW_OK;
     }
-    v->n = n;
-    /* the slope c only where the work spans a range; else c = 1 */
-    if (n >= 3 && wmax - wmin >= 0.5 * wmax) {
-        double *X = malloc(2 * n * sizeof *X);
-        if (!X)
-            return lib_error(err, EW_ENOMEM, "step overhead");
-        for (size_t i = 0; i < n; i++) {
-            X[2 * i] = 1.0;
-            X[2 * i + 1] = x[i];
-        }
-        wls w;
-        int rc = wls_rel(n, 2, X, t, &w);
+    time_row *rows = malloc((raw->n + 1) * sizeof *rows);
+    char *bound = malloc(raw->n + 1), *best_bound = malloc(raw->n + 1);
+    double *X = malloc((raw->n + 1) * MAX_P * sizeof *X);
+    if (!rows || !bound || !best_bound || !X) {
+        free(rows);
+        free(bound);
+        free(best_bound);
         free(X);
-        if (rc)
-            return lib_error(err, rc, "step overhead");
-        if (w.rank == 2 && w.c[1] > 0.0) {
-            f->step_slope = w.c[1];
-            v->value = w.c[0];
-            v->se = w.se[0];
-            v->rel_rms = w.rel_rms;
-            v->rel_max = w.rel_max;
-            snprintf(v->method, sizeof v->method,
-                     "intercept t0 of weighted least squares t = t0 + c*W per call over %zu small "
-                     "kernels (gemv_batch with batch <= 4; GEMMs with M <= 16 or M, N, K <= 512), "
-                     "W = max(F/R, Y/BW) at the fitted rates, c = %.3f; a time per kernel call",
-                     n, w.c[1]);
+        return lib_error(err, EW_ENOMEM, "kernel times");
+    }
+    size_t n = time_rows(raw, skip, f, rows);
+    f->time_n = n;
+
+    /* starting values: the separate fits, else the best achieved rates */
+    double th[TP_COUNT] = {0}, se[TP_COUNT] = {0}, best_th[TP_COUNT] = {0}, best_se[TP_COUNT] = {0};
+    size_t uses[TP_COUNT] = {0}, best_uses[TP_COUNT] = {0};
+    int has[TP_COUNT] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const time_row *r = &rows[i];
+        if (r->q >= 0) {
+            double s = r->t / r->F;
+            int j = TP_FLOP + r->q;
+            th[j] = has[j]++ && th[j] < s ? th[j] : s;
+        }
+        if (r->c >= 0) {
+            double s = r->t / r->Y;
+            int j = TP_BYTE + r->c;
+            th[j] = has[j]++ && th[j] < s ? th[j] : s;
         }
     }
-    if (!isfinite(f->step_slope)) {
-        /* t0 = Σ((t − W)/t²) / Σ(1/t²): the same relative weights, c = 1 */
-        double a = 0.0, b = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            a += (t[i] - x[i]) / (t[i] * t[i]);
-            b += 1.0 / (t[i] * t[i]);
+    for (int q = 0; q < EW_PREC_COUNT; q++)
+        if (has[TP_FLOP + q] && f->flops_per_s[q].ok)
+            th[TP_FLOP + q] = 1.0 / f->flops_per_s[q].value;
+    for (int c = 0; c < EW_CAL_BW_COUNT; c++)
+        if (has[TP_BYTE + c] && f->bytes_per_s.ok)
+            th[TP_BYTE + c] = 1.0 / f->bytes_per_s.value;
+
+    int rc = EW_OK;
+    double best = INFINITY, best_worst = NAN;
+    size_t rounds = 0;
+    int converged = 0;
+    for (int k = 0; n && k < TIME_ROUNDS; k++) {
+        size_t changed = time_round(rows, n, k == 0, bound, th, se, uses, X, &rc);
+        if (changed == (size_t)-1)
+            break;
+        rounds++;
+        if (k > 0 && changed == 0) {
+            converged = 1;
+            break;
         }
-        f->step_slope = 1.0;
-        v->value = a / b;
-        double ss = 0.0, mx = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            double r = (x[i] + v->value - t[i]) / t[i];
-            ss += r * r;
-            mx = fabs(r) > mx ? fabs(r) : mx;
+        double worst, obj = time_objective(th, rows, n, &worst);
+        if (obj < best) {
+            best = obj;
+            best_worst = worst;
+            memcpy(best_th, th, sizeof th);
+            memcpy(best_se, se, sizeof se);
+            memcpy(best_uses, uses, sizeof uses);
+            memcpy(best_bound, bound, n);
         }
-        v->rel_rms = sqrt(ss / (double)n);
-        v->rel_max = mx;
-        /* standard error of a weighted mean, weights 1/t² */
-        v->se = n > 1 ? sqrt(ss / (double)(n - 1) / b) : NAN;
-        snprintf(v->method, sizeof v->method,
-                 "weighted mean of t - W per call over %zu small kernels (gemv_batch with batch "
-                 "<= 4; GEMMs with M <= 16 or M, N, K <= 512), W = max(F/R, Y/BW) at the fitted "
-                 "rates (their work spans too little to fit a slope); a time per kernel call", n);
     }
-    if (!(v->value > 0.0)) {
-        not_fitted(v, "the small-kernel fit gave t0 = %.4g s (<= 0): not determined", v->value);
-        return EW_OK;
+    free(rows);
+    free(bound);
+    free(best_bound);
+    free(X);
+    if (rc == EW_ENOMEM || rc == EW_ELIB)
+        return lib_error(err, rc, "kernel times");
+
+    const char *why = !n ? "no GPU kernel rows with work"
+                      : rc ? "more parameters than rows (t0, a rate per FLOP law and a "
+                             "bandwidth per kernel class)"
+                           : NULL;
+    f->time_rounds = rounds;
+    f->time_converged = converged;
+    if (!why) {
+        f->time_rel_rms = sqrt(best / (double)n);
+        f->time_rel_max = best_worst;
     }
-    v->ok = 1;
+    char how[200];
+    snprintf(how, sizeof how,
+             "joint weighted least squares t = t0 + max(F/R_p, Y/BW_c) per call over %zu GPU "
+             "kernel rows (weights 1/t^2; %zu rounds of reassignment%s)",
+             n, rounds, converged ? "" : ", not settled: the best round kept");
+
+    /* t0 */
+    if (why)
+        not_fitted(t0v, "%s", why);
+    else if (!(best_th[TP_T0] > 0.0))
+        not_fitted(t0v, "%s gave t0 = %.4g s (<= 0): not determined", how, best_th[TP_T0]);
+    else {
+        t0v->ok = 1;
+        t0v->value = best_th[TP_T0];
+        t0v->se = best_se[TP_T0];
+        t0v->n = n;
+        t0v->rel_rms = f->time_rel_rms;
+        t0v->rel_max = f->time_rel_max;
+        snprintf(t0v->method, sizeof t0v->method, "t0 of the %s; a time per kernel call", how);
+    }
+    /* rates */
+    for (int q = 0; q < EW_PREC_COUNT; q++) {
+        ew_calib_value *v = &f->flops_per_s[q];
+        const char *pn = ew_precision_name((ew_precision)q);
+        int j = TP_FLOP + q;
+        if (!has[j])
+            continue;   /* the separate fit's reason stands */
+        const char *which = q == EW_PREC_FP32 ? "gemv_batch and attention (fp32 on the CUDA "
+                                                "cores)" : "GEMMs";
+        if (why) {
+            not_fitted(v, "%s: %s", pn, why);
+            continue;
+        }
+        if (!best_uses[j]) {
+            not_fitted(v, "%s: no row of %s is bound by its FLOPs: not determined", pn, which);
+            continue;
+        }
+        double s = best_th[j];
+        if (!(s > 0.0)) {
+            not_fitted(v, "%s: the %s gave %.4g s per FLOP: not physical", pn, how, s);
+            continue;
+        }
+        v->ok = 1;
+        v->value = 1.0 / s;
+        v->se = best_se[j] / (s * s);
+        v->n = best_uses[j];
+        v->intercept_s = best_th[TP_T0];
+        v->rel_rms = f->time_rel_rms;
+        v->rel_max = f->time_rel_max;
+        snprintf(v->method, sizeof v->method, "%s: R_p of the %s; %zu rows of %s bound by "
+                 "their FLOPs", pn, how, best_uses[j], which);
+    }
+    /* bandwidths */
+    for (int c = 0; c < EW_CAL_BW_COUNT; c++) {
+        ew_calib_value *v = &f->class_bw[c];
+        const char *cn = bw_class_names[c];
+        int j = TP_BYTE + c;
+        if (!has[j]) {
+            not_fitted(v, "%s: no rows", cn);
+            continue;
+        }
+        if (why) {
+            not_fitted(v, "%s: %s", cn, why);
+            continue;
+        }
+        if (!best_uses[j]) {
+            not_fitted(v, "%s: every row is bound by its FLOPs: not determined", cn);
+            continue;
+        }
+        double s = best_th[j];
+        if (!(s > 0.0)) {
+            not_fitted(v, "%s: the %s gave %.4g s per byte: not physical", cn, how, s);
+            continue;
+        }
+        v->ok = 1;
+        v->value = 1.0 / s;
+        v->se = best_se[j] / (s * s);
+        v->n = best_uses[j];
+        v->intercept_s = best_th[TP_T0];
+        v->rel_rms = f->time_rel_rms;
+        v->rel_max = f->time_rel_max;
+        snprintf(v->method, sizeof v->method, "%s: BW_c of the %s; %zu rows bound by their "
+                 "bytes", cn, how, best_uses[j]);
+    }
+    /* the simulator's bandwidth: weights streamed by matrix products */
+    ew_calib_bw_class use = f->class_bw[EW_CAL_BW_GEMM].ok ? EW_CAL_BW_GEMM : EW_CAL_BW_STREAM;
+    if (f->class_bw[use].ok) {
+        f->bytes_per_s = f->class_bw[use];
+        snprintf(f->bytes_per_s.method, sizeof f->bytes_per_s.method,
+                 "the achieved bandwidth of the %s class (%s), from the %s",
+                 bw_class_names[use],
+                 use == EW_CAL_BW_GEMM ? "weights streamed by matrix products at small M, as "
+                                         "in decoding"
+                                       : "no GEMM row is bound by its bytes",
+                 how);
+    }
     return EW_OK;
 }
 
@@ -655,7 +900,7 @@ static int fit_energy(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, ew_
             continue;
         n++;
         if (law_flops(q) > 0.0)
-            has_flops[q->precision] = 1;
+            has_flops[law_prec(q)] = 1;
         if (q->bytes > 0.0)
             has_bytes = 1;
     }
@@ -692,7 +937,7 @@ static int fit_energy(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, ew_
                 continue;
             X[r * p] = q->seconds;
             if (law_flops(q) > 0.0)
-                X[r * p + (size_t)col_prec[q->precision]] = q->flops;
+                X[r * p + (size_t)col_prec[law_prec(q)]] = q->flops;
             if (col_bytes > 0)
                 X[r * p + (size_t)col_bytes] = q->bytes;
             y[r++] = q->joules;
@@ -841,6 +1086,8 @@ int ew_calib_fit_run(const ew_calib_raw *raw, int want_cpu, size_t skip, ew_cali
     init_value(&f.idle_w);
     init_value(&f.power_cap_w);
     init_value(&f.step_overhead_s);
+    for (int c = 0; c < EW_CAL_BW_COUNT; c++)
+        init_value(&f.class_bw[c]);
     int rc = choose_rows(raw, want_cpu, &f, err);
     if (rc)
         return rc;
@@ -851,7 +1098,7 @@ int ew_calib_fit_run(const ew_calib_raw *raw, int want_cpu, size_t skip, ew_cali
         return ew_error_set(err, EW_ENOMEM, "calibration fit: out of memory");
     }
     if (!(rc = fit_rates(raw, skip, &f, x, t, err)) &&
-        !(rc = fit_step_overhead(raw, skip, &f, x, t, err)) &&
+        !(rc = fit_gpu_times(raw, skip, &f, err)) &&
         !(rc = fit_energy(raw, skip, &f, err)))
         fit_idle_and_cap(raw, skip, &f, x);
     free(x);
@@ -870,8 +1117,8 @@ void ew_calib_predict(const ew_calib_fit *f, const ew_calib_point *p, double *ti
     double F = law_flops(p), Y = p->bytes;
     double dyn = isfinite(F) ? 0.0 : NAN;   /* e_p·FLOPs + e_b·bytes [J]; NAN: a law missing */
     if (F > 0.0)
-        dyn += p->precision < EW_PREC_COUNT && f->j_per_flop[p->precision].ok
-                   ? f->j_per_flop[p->precision].value * F : NAN;
+        dyn += law_prec(p) < EW_PREC_COUNT && f->j_per_flop[law_prec(p)].ok
+                   ? f->j_per_flop[law_prec(p)].value * F : NAN;
     if (Y > 0.0)
         dyn += f->j_per_byte.ok ? f->j_per_byte.value * Y : NAN;
     int energy = f->static_w.ok && isfinite(dyn);

@@ -13,20 +13,35 @@
  * source); precision is empty where a row has no FLOPs. Per call:
  * t = seconds/repetitions, F = flops/repetitions, Y = bytes/repetitions.
  *
+ * Which law a row's FLOPs belong to: a GEMM's (and a CPU GEMM's) to its
+ * precision, on the tensor cores; gemv_batch's and attention's to fp32,
+ * whatever their storage precision, because those kernels (written in
+ * calib/gpu_kernels.cu) multiply and add in fp32 on the CUDA cores; the
+ * streams' and the triad's are book-keeping (bandwidth kernels are timed by
+ * their bytes alone, their FLOPs count in the energy only).
+ *
  * Laws and how each is fitted (SI units, as laws.c reads them):
- *   flops_per_s_<p>  GPU: weighted least squares t = t0 + F/R over the GEMMs of
- *                    precision p with M >= 1024 (weights 1/t²: relative
- *                    residuals); t = F/R through the origin when one shape only.
- *                    CPU: the best achieved F/t over the cpu_gemm rows (the
- *                    rows sweep thread counts and sizes; the best is what a
- *                    tuned run gets). fp16 rows count as bf16 (laws.c has one law).
- *   bytes_per_s      GPU: t = t0 + Y/BW over stream_read and stream_copy, as
- *                    above. CPU: the best Y/t over the cpu_triad rows.
- *   step_overhead_s  GPU only: intercept t0 of t = t0 + c·W over the small
- *                    kernels (gemv_batch with batch <= 4; GEMMs with M <= 16
- *                    or M, N, K <= 512), W = max(F/R_p, Y/BW) the roofline
- *                    time at the rates above; c = 1 when the points do not
- *                    determine it. A time per kernel call.
+ *   GPU times       one joint weighted least squares (weights 1/t²: relative
+ *                   residuals) of t = t0 + max(F/R_p, Y/BW_c) over every GPU
+ *                   kernel row, with a rate R_p per FLOP law p and an achieved
+ *                   bandwidth BW_c per kernel class c (streams, GEMMs,
+ *                   gemv_batch, attention: a hand-written decode kernel does
+ *                   not stream as fast as a copy). The max is solved by
+ *                   iterating which term each row is bound by: a linear fit
+ *                   for a fixed assignment, then each row reassigned, until
+ *                   no row changes (50 rounds at most; the best round kept).
+ *                   A rate or bandwidth that no row is bound by is not
+ *                   determined. Starting values: R_p from the GEMMs with
+ *                   M >= 1024 alone (t = t0 + F/R_p), BW from the streams.
+ *   flops_per_s_<p> GPU: R_p of that fit (fp32: the CUDA-core rate of
+ *                   gemv_batch and attention). CPU: the best achieved F/t over
+ *                   the cpu_gemm rows (the rows sweep thread counts and sizes;
+ *                   the best is what a tuned run gets). fp16 rows count as bf16
+ *                   (laws.c has one law).
+ *   bytes_per_s     GPU: BW of the GEMM class (weights streamed by matrix
+ *                   products at small M, as in decoding), else of the streams.
+ *                   CPU: the best Y/t over the cpu_triad rows.
+ *   step_overhead_s GPU only: t0 of that fit, a time per kernel call.
  *   static_w, j_per_flop_<p>, j_per_byte
  *                    gsl_multifit_linear on the rows with measured energy
  *                    (idle excluded): J = P_s·seconds + Σ_p e_p·FLOPs_p + e_b·bytes,
@@ -102,6 +117,18 @@ void ew_calib_raw_free(ew_calib_raw *raw);
 /* 1 for the kernels that run on a CPU (cpu_gemm, cpu_triad). */
 int ew_calib_kernel_is_cpu(ew_calib_kernel k);
 
+/* Kernel classes with an achieved bandwidth of their own (GPU). */
+typedef enum ew_calib_bw_class {
+    EW_CAL_BW_STREAM,           /* stream_read, stream_copy */
+    EW_CAL_BW_GEMM,
+    EW_CAL_BW_GEMV,
+    EW_CAL_BW_ATTENTION,
+    EW_CAL_BW_COUNT
+} ew_calib_bw_class;
+
+/* "streams", "gemm", "gemv_batch", "attention". */
+const char *ew_calib_bw_class_name(ew_calib_bw_class c);
+
 /* One fitted law, or why there is none. */
 typedef struct ew_calib_value {
     int ok;                     /* 1: determined; written to the calibration file */
@@ -124,7 +151,13 @@ typedef struct ew_calib_fit {
     ew_calib_value j_per_byte;                   /* [J/B] */
     ew_calib_value static_w, idle_w, power_cap_w;/* [W] */
     ew_calib_value step_overhead_s;              /* [s] */
-    double step_slope;          /* c of the small-kernel fit (1: at the large-kernel rates) */
+    /* GPU: achieved bandwidth of each kernel class [B/s] (bytes_per_s is one of them) */
+    ew_calib_value class_bw[EW_CAL_BW_COUNT];
+    /* the GPU time fit as a whole */
+    size_t time_n;              /* rows */
+    size_t time_rounds;         /* rounds of reassignment it took */
+    int time_converged;         /* 1: no row changed its bound in the last round */
+    double time_rel_rms, time_rel_max;       /* relative residuals; NAN if not fitted */
     /* the energy regression as a whole */
     size_t energy_n;            /* rows */
     size_t energy_p;            /* parameters */
@@ -147,11 +180,14 @@ int ew_calib_fit_run(const ew_calib_raw *raw, int want_cpu, size_t skip, ew_cali
 /* 1 if row p is one the fit f was made from (its device and kind). */
 int ew_calib_row_used(const ew_calib_fit *f, const ew_calib_point *p);
 
-/* Predictions for row p by the laws of f, as the simulator's roofline
- * computes them (models/inference/cost.c), per call:
- *   t = t0 + max(F/R_p, Y/BW, (e_p·F + e_b·Y)/(cap − P_s)),
- * t0 = step_overhead_s (0 where not fitted; the cap term only where the
- * energy laws and the cap are fitted), and energies over the whole row:
+/* Predictions for row p by the laws of f, the simulator's roofline
+ * (models/inference/cost.c) per call:
+ *   t = t0 + max(F/R_p, Y/BW_c, (e_p·F + e_b·Y)/(cap − P_s)),
+ * with p the row's FLOP law (no F/R_p term for a bandwidth kernel), BW_c the
+ * achieved bandwidth of its kernel class on a GPU (bytes_per_s where that
+ * is not determined, and on a CPU), t0 = step_overhead_s (0 where not
+ * fitted; the cap term only where the energy laws and the cap are fitted),
+ * and energies over the whole row:
  *   energy_j = P_s·seconds + e_p·FLOPs + e_b·bytes      (the measured time),
  *   sim_j    = P_s·t·repetitions + e_p·FLOPs + e_b·bytes (the predicted time).
  * Each output is NAN where a law it needs is not fitted. */

@@ -380,7 +380,7 @@ static void report_shapes(FILE *f, const ew_calib_raw *raw, const ew_calib_fit *
         return;
     }
     qsort(rows, n, sizeof *rows, cmp_shape);
-    fputs("laws.c has one rate per precision (the fitted R above, for large shapes); the "
+    fputs("laws.c has one rate per precision (the fitted R above); the "
           "achieved rate FLOPs/seconds depends on the shape, most of all on M (tokens):\n\n"
           "| precision | M | shapes | median TFLOP/s | min | max | median / R |\n"
           "|---|---:|---:|---:|---:|---:|---:|\n", f);
@@ -509,8 +509,9 @@ static void report_loo(FILE *f, const ew_calib_raw *raw, const ew_calib_fit *fit
     }
     fprintf(f,
             "Each kernel row in turn is left out, every law is refitted to the others, and the "
-            "row is predicted. Time per call: t0 + max(F/R, Y/BW, (e_p*F + e_b*Y)/(cap - P_s)), "
-            "the simulator's roofline (models/inference/cost.c) with step_overhead_s as t0. "
+            "row is predicted. Time per call: t0 + max(F/R_p, Y/BW_c, (e_p*F + e_b*Y)/(cap - "
+            "P_s)), the simulator's roofline (models/inference/cost.c) with the kernel call's "
+            "t0 and each kernel class's bandwidth. "
             "Energy: P_s*seconds + e_p*FLOPs + e_b*bytes at the measured seconds (the energy "
             "law alone); 'energy at predicted time' uses the predicted time instead, as the "
             "simulator does. Acceptance (issue 4, on the H100): median <= %.0f%%, worst <= "
@@ -624,21 +625,42 @@ int ew_calib_report_write(const char *path, const ew_calib_raw *raw, const ew_ca
             fprintf(f, "- `%s`: %s\n", laws[i].name, laws[i].v->method);
     if (fit->step_overhead_s.ok)
         fprintf(f, "\nThe fitted overhead (%.4g s) is the fixed time of one kernel call "
-                   "(launch and synchronisation), fitted to the small kernels; laws.c's "
-                   "step_overhead_s is per forward step, which issues many kernels (fewer and "
-                   "cheaper inside a CUDA graph), so it is not written to the calibration file "
-                   "and the default stays. Small-kernel slope c = %.4g (1: they run at the "
-                   "large-kernel rates).\n", fit->step_overhead_s.value, fit->step_slope);
-    if (!fit->cpu)
-        for (int q = 0; q < EW_PREC_COUNT; q++) {
-            const ew_calib_value *v = &fit->flops_per_s[q];
-            if (v->ok && isfinite(v->intercept_s))
-                fprintf(f, "\n%s GEMM rate fit: t0 = %.4g us over %zu shapes with M >= 1024.",
-                        ew_precision_name((ew_precision)q), 1e6 * v->intercept_s, v->n);
+                   "(launch and synchronisation); laws.c's step_overhead_s is per forward step, "
+                   "which issues many kernels (fewer and cheaper inside a CUDA graph), so it is "
+                   "not written to the calibration file and the default stays.\n",
+                fit->step_overhead_s.value);
+    if (!fit->cpu && isfinite(fit->time_rel_rms))
+        fprintf(f, "\nKernel times: one fit of t = t0 + max(F/R_p, Y/BW_c) over %zu rows "
+                   "(relative residuals rms %.3g%%, worst %.3g%%; %zu rounds of "
+                   "reassigning each row to the term it is bound by, %s).\n",
+                fit->time_n, 100.0 * fit->time_rel_rms, 100.0 * fit->time_rel_max,
+                fit->time_rounds, fit->time_converged ? "settled" : "not settled: best kept");
+    if (!fit->cpu) {
+        fputs("\n## Kernel classes\n\nAchieved bandwidth of each kernel class in the time "
+              "fit. `bytes_per_s` above is the GEMM class's (weights streamed by matrix "
+              "products at small M, as in decoding), or the streams' where no GEMM is bound by "
+              "its bytes. gemv_batch and attention are written here (calib/gpu_kernels.cu) and "
+              "compute in fp32 on the CUDA cores: their FLOPs count under fp32.\n\n"
+              "| class | GB/s | of streams | standard error | rows bound by bytes | method |\n"
+              "|---|---:|---:|---:|---:|---|\n", f);
+        const ew_calib_value *st = &fit->class_bw[EW_CAL_BW_STREAM];
+        for (int c = 0; c < EW_CAL_BW_COUNT; c++) {
+            const ew_calib_value *v = &fit->class_bw[c];
+            if (!v->ok) {
+                fprintf(f, "| %s | - | - | - | - | %s |\n",
+                        ew_calib_bw_class_name((ew_calib_bw_class)c), v->method);
+                continue;
+            }
+            char frac[32] = "-", se[32] = "-";
+            if (st->ok)
+                snprintf(frac, sizeof frac, "%.3f", v->value / st->value);
+            if (isfinite(v->se))
+                snprintf(se, sizeof se, "%.2g%%", 100.0 * v->se / v->value);
+            fprintf(f, "| %s | %.5g | %s | %s | %zu | %s |\n",
+                    ew_calib_bw_class_name((ew_calib_bw_class)c), v->value / 1e9, frac, se, v->n,
+                    v->method);
         }
-    if (fit->bytes_per_s.ok && isfinite(fit->bytes_per_s.intercept_s))
-        fprintf(f, "\nStream fit: t0 = %.4g us over %zu rows.\n",
-                1e6 * fit->bytes_per_s.intercept_s, fit->bytes_per_s.n);
+    }
     fputs("\nfp16 rows count as bf16: laws.c has one rate and one energy per FLOP for both.\n",
           f);
 

@@ -186,6 +186,16 @@ static void print_laws(const ew_calib_fit *f)
 
 static void print_quality(const ew_calib_fit *f, const ew_calib_loo *l)
 {
+    if (isfinite(f->time_rel_rms)) {
+        printf("time fit: %zu rows, relative residuals rms %.3g%%, worst %.3g%%; achieved "
+               "bandwidth by kernel class:", f->time_n, 100.0 * f->time_rel_rms,
+               100.0 * f->time_rel_max);
+        for (int c = 0; c < EW_CAL_BW_COUNT; c++)
+            if (f->class_bw[c].ok)
+                printf(" %s %.5g GB/s", ew_calib_bw_class_name((ew_calib_bw_class)c),
+                       f->class_bw[c].value / 1e9);
+        printf("\n");
+    }
     if (isfinite(f->energy_r2))
         printf("energy fit: %zu rows, R^2 %.6f, relative residuals rms %.3g%%, worst %.3g%%\n",
                f->energy_n, f->energy_r2, 100.0 * f->energy_rel_rms, 100.0 * f->energy_rel_max);

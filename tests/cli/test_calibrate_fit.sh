@@ -1,8 +1,9 @@
 #!/bin/sh
 # test_calibrate_fit.sh — `edgewatt calibrate fit` on the committed synthetic
 # raw file tests/data/raw-synthetic.csv (made by tests/unit/test_calibrate.c
-# from R_bf16 6.53e14 FLOP/s, BW 2.91e12 B/s, t0 8.7e-6 s, P_static 113 W,
-# e_bf16 0.61e-12 J/FLOP, e_byte 31e-12 J/B, idle 71.3 W, ±0.5% noise): the
+# from R_bf16 6.53e14 FLOP/s, R_fp32 5.17e13 on the CUDA cores, BW 2.71e12 B/s
+# for GEMMs (2.91e12 streams), t0 8.7e-6 s, P_static 113 W, e_bf16 0.61e-12
+# J/FLOP, e_fp32 2.3e-12, e_byte 31e-12 J/B, idle 71.3 W, ±0.5% noise): the
 # calibration file holds those laws within 2%, the simulator's catalogue
 # picks it up, `edgewatt calibrate` runs a measuring program and fits what it
 # wrote, and bad input, an unwritable output and a missing or failing
@@ -20,8 +21,8 @@ near() { awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d
     >"$tmp/out" 2>"$tmp/err" || fail "fit failed: $(cat "$tmp/err")"
 cat "$tmp/out"
 grep -qx 'law,value,units,source' "$tmp/cal.csv" || fail "no header in the calibration file"
-for pair in flops_per_s_bf16:6.53e14 flops_per_s_fp8:1.19e15 bytes_per_s:2.91e12 \
-            static_w:113 j_per_flop_bf16:0.61e-12 \
+for pair in flops_per_s_bf16:6.53e14 flops_per_s_fp8:1.19e15 bytes_per_s:2.71e12 \
+            flops_per_s_fp32:5.17e13 static_w:113 j_per_flop_bf16:0.61e-12 j_per_flop_fp32:2.3e-12 \
             j_per_flop_fp8:0.37e-12 j_per_byte:31e-12 idle_w:71.3 power_cap_w:700; do
     name=${pair%%:*} want=${pair#*:}
     got=$(law "$name" "$tmp/cal.csv")
@@ -30,8 +31,9 @@ done
 grep -q '^# not written: step_overhead_s: the fit gives the fixed time of one kernel call' \
     "$tmp/cal.csv" || fail "the per-kernel overhead is not explained"
 law step_overhead_s "$tmp/cal.csv" | grep -q . && fail "step_overhead_s was written"
-grep -q '^# not written: flops_per_s_fp32: fp32: no fp32 GEMM measured' "$tmp/cal.csv" ||
-    fail "the missing fp32 law is not explained"
+grep -q '^# not written: flops_per_s_int8: int8: the measuring program has no int8 kernels' \
+    "$tmp/cal.csv" || fail "the missing int8 law is not explained"
+grep -q '^| attention | 1982' "$tmp/report.md" || fail "no attention bandwidth in the report"
 grep -q '^# fitted: .*; raw file: tests/data/raw-synthetic.csv' "$tmp/cal.csv" || fail "no provenance"
 grep -q '^## Leave-one-out check' "$tmp/report.md" || fail "report without the leave-one-out check"
 grep -q '^| time | 28 | .* | PASS | PASS |$' "$tmp/report.md" || fail "leave-one-out time verdict"
@@ -64,7 +66,7 @@ awk -F, 'BEGIN { OFS = "," } /^Synthetic/ && !done { $11 = "-2.0"; done = 1 } { 
     >"$tmp/bad2.csv"
 "$EDGEWATT" calibrate fit "$tmp/bad2.csv" -o "$tmp/x.csv" >/dev/null 2>"$tmp/err"
 rc=$?
-[ $rc -eq 2 ] && grep -qF "$tmp/bad2.csv:6:11: seconds: expected a number > 0 [s], got \"-2.0\"" "$tmp/err" ||
+[ $rc -eq 2 ] && grep -qF "$tmp/bad2.csv:8:11: seconds: expected a number > 0 [s], got \"-2.0\"" "$tmp/err" ||
     fail "negative seconds: exit $rc, $(cat "$tmp/err")"
 [ -e "$tmp/x.csv" ] && fail "a calibration was written from a bad file"
 "$EDGEWATT" calibrate fit "$raw" >/dev/null 2>"$tmp/err"

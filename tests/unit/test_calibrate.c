@@ -6,12 +6,17 @@
  * through ew_device_laws_get; bad raw files are refused at file:line:col.
  * Run from the repository root (it reads data/ and tests/data/).
  *
- * The synthetic device (numbers chosen non-round, H100-like): per call
- *   t = t0 + max(F/R_p, Y/BW),   J = P_s·seconds + e_p·FLOPs + e_b·bytes,
- * R_bf16 = 6.53e14 FLOP/s, R_fp8 = 1.19e15, R_fp32 = 5.17e13, BW = 2.91e12 B/s,
- * t0 = 8.7e-6 s, P_s = 113 W, e_bf16 = 0.61e-12 J/FLOP, e_fp8 = 0.37e-12,
- * e_fp32 = 2.3e-12, e_b = 31e-12 J/B, idle 71.3 W, power limit 700 W (the
- * largest draw, fp8 GEMMs, is 113 + 0.37e-12·1.19e15 = 553 W: never capped).
+ * The synthetic device (numbers chosen non-round, H100-like), with the
+ * kernels the measuring program runs: per call
+ *   t = t0 + max(F/R_p, Y/BW_c),   J = P_s·seconds + e_p·FLOPs + e_b·bytes,
+ * R_bf16 = 6.53e14 FLOP/s, R_fp8 = 1.19e15 (tensor cores), R_fp32 = 5.17e13
+ * (CUDA cores: gemv_batch and attention, written "bf16" as the program
+ * writes them, compute in fp32), BW_c = 2.91e12 B/s for the streams, 2.71e12
+ * for GEMMs, 2.35e12 for gemv_batch, 1.98e12 for attention (the streams'
+ * FLOPs, one add per element, cost energy but no time), t0 = 8.7e-6 s,
+ * P_s = 113 W, e_bf16 = 0.61e-12 J/FLOP, e_fp8 = 0.37e-12, e_fp32 = 2.3e-12,
+ * e_b = 31e-12 J/B, idle 71.3 W, power limit 700 W (the largest draw, fp8
+ * GEMMs, is 113 + 0.37e-12·1.19e15 = 553 W: never capped).
  * `EW_WRITE_SYNTHETIC=1 build/release/tests/test_calibrate` rewrites the
  * committed small file tests/data/raw-synthetic.csv from the same numbers.
  */
@@ -38,7 +43,9 @@
 /* ---- the synthetic device ----------------------------------------------- */
 
 #define T0_S 8.7e-6
-#define BW_B_PER_S 2.91e12
+/* by ew_calib_bw_class: streams, GEMMs, gemv_batch, attention */
+static const double BW_TRUE[EW_CAL_BW_COUNT] = {2.91e12, 2.71e12, 2.35e12, 1.98e12};
+#define BW_B_PER_S 2.71e12   /* bytes_per_s: the GEMMs' */
 #define P_STATIC_W 113.0
 #define E_BYTE_J 31e-12
 #define IDLE_W 71.3
@@ -67,23 +74,16 @@ static double noise(gen *g)
     return 1.0 + (gsl_rng_uniform(g->rng) - 0.5) * 0.01;   /* ±0.5% */
 }
 
-static ew_precision prec_of(const char *p)
+/* One GPU row: F and Y per call, timed at FLOP law q (EW_PREC_COUNT: by its
+ * bytes alone) and bandwidth class c; repetitions for at least 2 s of work. */
+static void gpu_row(gen *g, const char *kernel, const char *prec, ew_precision q,
+                    ew_calib_bw_class c, double m, double n, double k, double batch,
+                    double context, double F, double Y)
 {
-    ew_precision q = EW_PREC_COUNT;
-    if (p[0])
-        ew_precision_parse(p, &q);
-    return q;
-}
-
-/* One GPU row: F and Y per call; repetitions for at least 2 s of work. */
-static void gpu_row(gen *g, const char *kernel, const char *prec, double m, double n, double k,
-                    double batch, double context, double F, double Y)
-{
-    ew_precision q = prec_of(prec);
-    double t = T0_S + fmax(F > 0 ? F / R_TRUE[q] : 0.0, Y / BW_B_PER_S);
+    double t = T0_S + fmax(q < EW_PREC_COUNT ? F / R_TRUE[q] : 0.0, Y / BW_TRUE[c]);
     double reps = ceil(2.0 / t);
     double seconds = reps * t * noise(g);
-    double e_flop = F > 0 ? E_TRUE[q] : 0.0;
+    double e_flop = F > 0 ? E_TRUE[q < EW_PREC_COUNT ? q : EW_PREC_FP32] : 0.0;
     double joules = (P_STATIC_W * seconds + e_flop * F * reps + E_BYTE_J * Y * reps) * noise(g);
     fprintf(g->f,
             "Synthetic H100 (tests/unit/test_calibrate.c),synthetic,%s,%s,%.0f,%.0f,%.0f,%.0f,"
@@ -96,23 +96,30 @@ static void gpu_row(gen *g, const char *kernel, const char *prec, double m, doub
 
 static void gemm(gen *g, const char *prec, double m, double n, double k)
 {
-    double in = prec[2] == '8' ? 1.0 : prec[2] == '3' ? 4.0 : 2.0;   /* fp8 1, fp32 4, else 2 */
-    double out = prec[2] == '3' ? 4.0 : 2.0;                         /* fp8 writes bf16 */
-    gpu_row(g, "gemm", prec, m, n, k, 0, 0, 2.0 * m * n * k, in * (m * k + k * n) + out * m * n);
+    double in = prec[2] == '8' ? 1.0 : 2.0;   /* fp8 1, bf16 and fp16 2 */
+    gpu_row(g, "gemm", prec, prec[2] == '8' ? EW_PREC_FP8 : EW_PREC_BF16, EW_CAL_BW_GEMM, m, n,
+            k, 0, 0, 2.0 * m * n * k, in * (m * k + k * n) + 2.0 * m * n);   /* bf16 out */
 }
 
 static void gemv(gen *g, double b, double n, double k)
 {
-    gpu_row(g, "gemv_batch", "bf16", 0, n, k, b, 0, 2.0 * b * n * k,
-            2.0 * (n * k + b * k + b * n));
+    gpu_row(g, "gemv_batch", "bf16", EW_PREC_FP32, EW_CAL_BW_GEMV, 0, n, k, b, 0,
+            2.0 * b * n * k, 2.0 * (n * k + b * k + b * n));
 }
 
 /* decode attention, 32 query heads and 8 KV heads of 128: per (request,
  * cached token) 4·32·128 FLOPs and K and V of 8·128 bf16 values each */
 static void attention(gen *g, double b, double ctx)
 {
-    gpu_row(g, "attention", "bf16", 0, 0, 0, b, ctx, 4.0 * b * ctx * 32 * 128,
-            b * ctx * 2 * 8 * 128 * 2 + b * 2 * 32 * 128 * 2);
+    gpu_row(g, "attention", "bf16", EW_PREC_FP32, EW_CAL_BW_ATTENTION, 0, 0, 0, b, ctx,
+            4.0 * b * ctx * 32 * 128, b * ctx * 2 * 8 * 128 * 2 + b * 2 * 32 * 128 * 2);
+}
+
+/* stream_read of n fp32 (one add each) and stream_copy of n fp32 */
+static void streams(gen *g, double n)
+{
+    gpu_row(g, "stream_read", "fp32", EW_PREC_COUNT, EW_CAL_BW_STREAM, 0, n, 0, 0, 0, n, 4.0 * n);
+    gpu_row(g, "stream_copy", "fp32", EW_PREC_COUNT, EW_CAL_BW_STREAM, 0, n, 0, 0, 0, 0, 8.0 * n);
 }
 
 static void idle(gen *g, double s)
@@ -158,9 +165,11 @@ static void generate(FILE *f, int small, int cpu)
     gsl_rng_set(g.rng, 20250101);
     fprintf(f, "# SYNTHETIC raw calibration data, not a measurement: made by\n"
                "# tests/unit/test_calibrate.c from known laws (R_bf16 6.53e14 FLOP/s, R_fp8 "
-               "1.19e15, BW 2.91e12 B/s,\n# t0 8.7e-6 s, P_static 113 W, e_bf16 0.61e-12 J/FLOP, "
-               "e_fp8 0.37e-12, e_byte 31e-12 J/B, idle 71.3 W)\n# with +-0.5%% noise on times "
-               "and energies (GSL mt19937, seed 20250101).\n");
+               "1.19e15,\n# R_fp32 5.17e13 on the CUDA cores for gemv_batch and attention; BW "
+               "2.91e12 B/s for\n# streams, 2.71e12 GEMMs, 2.35e12 gemv_batch, 1.98e12 attention; "
+               "t0 8.7e-6 s,\n# P_static 113 W, e_bf16 0.61e-12 J/FLOP, e_fp8 0.37e-12, e_fp32 "
+               "2.3e-12, e_byte 31e-12 J/B,\n# idle 71.3 W) with +-0.5%% noise on times and "
+               "energies (GSL mt19937, seed 20250101).\n");
     fputs(HEADER, f);
     static const double nk[][2] = {{4096, 4096}, {14336, 4096}, {4096, 14336}, {8192, 8192},
                                    {28672, 8192}};
@@ -174,10 +183,8 @@ static void generate(FILE *f, int small, int cpu)
         gemm(&g, "fp8", 16, 8192, 8192);
         gemm(&g, "bf16", 128, 128, 128);
         gemm(&g, "bf16", 512, 512, 512);
-        for (double s = 28; s <= 32; s += 4) {
-            gpu_row(&g, "stream_read", "", 0, 0, 0, 0, 0, 0, pow(2.0, s));
-            gpu_row(&g, "stream_copy", "", 0, 0, 0, 0, 0, 0, 2.0 * pow(2.0, s));
-        }
+        for (double s = 26; s <= 30; s += 4)
+            streams(&g, pow(2.0, s));
         static const double bs[] = {1, 4, 32};
         for (size_t i = 0; i < 3; i++) {
             gemv(&g, bs[i], 4096, 4096);
@@ -201,17 +208,10 @@ static void generate(FILE *f, int small, int cpu)
     for (size_t i = 0; i < 4; i++)
         for (size_t j = 0; j < 5; j += 2)
             gemm(&g, "fp8", m8[i], nk[j][0], nk[j][1]);
-    static const double m32[] = {16, 1024, 4096};
-    for (size_t i = 0; i < 3; i++) {
-        gemm(&g, "fp32", m32[i], 4096, 4096);
-        gemm(&g, "fp32", m32[i], 8192, 8192);
-    }
     for (double s = 64; s <= 512; s *= 2)
         gemm(&g, "bf16", s, s, s);
-    for (double s = 28; s <= 32; s += 2) {
-        gpu_row(&g, "stream_read", "", 0, 0, 0, 0, 0, 0, pow(2.0, s));
-        gpu_row(&g, "stream_copy", "", 0, 0, 0, 0, 0, 0, 2.0 * pow(2.0, s));
-    }
+    for (double s = 26; s <= 30; s += 2)
+        streams(&g, pow(2.0, s));
     static const double bs[] = {1, 2, 4, 8, 32, 128};
     for (size_t i = 0; i < 6; i++) {
         gemv(&g, bs[i], 4096, 4096);
@@ -325,8 +325,16 @@ static void test_fit_recovers_known_laws(void **state)
     check_law("j_per_byte", &f.j_per_byte, E_BYTE_J, 0.01);
     check_law("idle_w", &f.idle_w, IDLE_W, 0.01);
     check_law("power_cap_w", &f.power_cap_w, CAP_W, 1e-12);
-    /* the small kernels run at the large-kernel rates in these data: c = 1 */
-    assert_true(fabs(f.step_slope - 1.0) < 0.02);
+    /* each kernel class's bandwidth, and the time fit settled on every row's bound */
+    static const char *const cls[] = {"streams", "gemm", "gemv_batch", "attention"};
+    for (int c = 0; c < EW_CAL_BW_COUNT; c++)
+        check_law(cls[c], &f.class_bw[c], BW_TRUE[c], 0.01);
+    assert_true(f.time_converged);
+    print_message("  time fit: %zu rows, %zu rounds, rms %.3g%%, worst %.3g%%\n", f.time_n,
+                  f.time_rounds, 100 * f.time_rel_rms, 100 * f.time_rel_max);
+    assert_true(f.time_rel_rms < 0.005 && f.time_rel_max < 0.012);
+    /* fp32 rests on the CUDA-core kernels, compute-bound at batch >= 32 */
+    assert_non_null(strstr(f.flops_per_s[EW_PREC_FP32].method, "gemv_batch and attention"));
     /* no int8 or int4 kernels: not determined, and said why */
     assert_false(f.flops_per_s[EW_PREC_INT8].ok);
     assert_non_null(strstr(f.flops_per_s[EW_PREC_INT8].method, "no int8 kernels"));
@@ -648,9 +656,10 @@ static void test_committed_synthetic_file(void **state)
     check_law("j_per_flop_fp8", &fit.j_per_flop[EW_PREC_FP8], E_TRUE[EW_PREC_FP8], 0.02);
     check_law("j_per_byte", &fit.j_per_byte, E_BYTE_J, 0.02);
     check_law("idle_w", &fit.idle_w, IDLE_W, 0.02);
-    /* no fp32 GEMM in the small set: not written, and why */
-    assert_false(fit.flops_per_s[EW_PREC_FP32].ok);
-    assert_non_null(strstr(fit.flops_per_s[EW_PREC_FP32].method, "no fp32 GEMM"));
+    /* fp32 from the two gemv_batch rows at batch 32; attention from its two rows */
+    check_law("flops_per_s_fp32", &fit.flops_per_s[EW_PREC_FP32], R_TRUE[EW_PREC_FP32], 0.02);
+    check_law("attention", &fit.class_bw[EW_CAL_BW_ATTENTION], BW_TRUE[EW_CAL_BW_ATTENTION],
+              0.02);
     ew_calib_raw_free(raw);
 }
 
