@@ -798,69 +798,39 @@ static int fit_gpu_times(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, 
         t0v->rel_max = f->time_rel_max;
         snprintf(t0v->method, sizeof t0v->method, "t0 of the %s; a time per kernel call", how);
     }
-    /* rates */
-    for (int q = 0; q < EW_PREC_COUNT; q++) {
-        ew_calib_value *v = &f->flops_per_s[q];
-        const char *pn = ew_precision_name((ew_precision)q);
-        int j = TP_FLOP + q;
-        if (!has[j])
-            continue;   /* the separate fit's reason stands */
-        const char *which = q == EW_PREC_FP32 ? "gemv_batch and attention (fp32 on the CUDA "
-                                                "cores)" : "GEMMs";
-        if (why) {
-            not_fitted(v, "%s: %s", pn, why);
-            continue;
-        }
-        if (!best_uses[j]) {
-            not_fitted(v, "%s: no row of %s is bound by its FLOPs: not determined", pn, which);
-            continue;
-        }
-        double s = best_th[j];
-        if (!(s > 0.0)) {
-            not_fitted(v, "%s: the %s gave %.4g s per FLOP: not physical", pn, how, s);
-            continue;
-        }
-        v->ok = 1;
-        v->value = 1.0 / s;
-        v->se = best_se[j] / (s * s);
-        v->n = best_uses[j];
-        v->intercept_s = best_th[TP_T0];
-        v->rel_rms = f->time_rel_rms;
-        v->rel_max = f->time_rel_max;
-        snprintf(v->method, sizeof v->method, "%s: R_p of the %s; %zu rows of %s bound by "
-                 "their FLOPs", pn, how, best_uses[j], which);
-    }
-    /* bandwidths */
-    for (int c = 0; c < EW_CAL_BW_COUNT; c++) {
-        ew_calib_value *v = &f->class_bw[c];
-        const char *cn = bw_class_names[c];
-        int j = TP_BYTE + c;
+    /* rates (a FLOP law without rows keeps the separate fit's reason) and bandwidths */
+    for (int j = TP_FLOP; j < TP_COUNT; j++) {
+        int flop = j < TP_BYTE, q = j - TP_FLOP, c = j - TP_BYTE;
+        ew_calib_value *v = flop ? &f->flops_per_s[q] : &f->class_bw[c];
+        const char *name = flop ? ew_precision_name((ew_precision)q) : bw_class_names[c];
+        const char *rows_of = !flop ? "rows" : q == EW_PREC_FP32
+                                                   ? "rows of gemv_batch and attention (fp32 on "
+                                                     "the CUDA cores)"
+                                                   : "GEMM rows";
+        const char *bound_by = flop ? "FLOPs" : "bytes";
         if (!has[j]) {
-            not_fitted(v, "%s: no rows", cn);
-            continue;
+            if (!flop)
+                not_fitted(v, "%s: no rows", name);
+        } else if (why) {
+            not_fitted(v, "%s: %s", name, why);
+        } else if (!best_uses[j]) {
+            not_fitted(v, "%s: none of the %s is bound by its %s: not determined", name,
+                       rows_of, bound_by);
+        } else if (!(best_th[j] > 0.0)) {
+            not_fitted(v, "%s: the %s gave %.4g s per %s: not physical", name, how,
+                       best_th[j], flop ? "FLOP" : "byte");
+        } else {
+            double s = best_th[j];
+            v->ok = 1;
+            v->value = 1.0 / s;
+            v->se = best_se[j] / (s * s);
+            v->n = best_uses[j];
+            v->intercept_s = best_th[TP_T0];
+            v->rel_rms = f->time_rel_rms;
+            v->rel_max = f->time_rel_max;
+            snprintf(v->method, sizeof v->method, "%s: %s of the %s; %zu %s bound by their %s",
+                     name, flop ? "R_p" : "BW_c", how, best_uses[j], rows_of, bound_by);
         }
-        if (why) {
-            not_fitted(v, "%s: %s", cn, why);
-            continue;
-        }
-        if (!best_uses[j]) {
-            not_fitted(v, "%s: every row is bound by its FLOPs: not determined", cn);
-            continue;
-        }
-        double s = best_th[j];
-        if (!(s > 0.0)) {
-            not_fitted(v, "%s: the %s gave %.4g s per byte: not physical", cn, how, s);
-            continue;
-        }
-        v->ok = 1;
-        v->value = 1.0 / s;
-        v->se = best_se[j] / (s * s);
-        v->n = best_uses[j];
-        v->intercept_s = best_th[TP_T0];
-        v->rel_rms = f->time_rel_rms;
-        v->rel_max = f->time_rel_max;
-        snprintf(v->method, sizeof v->method, "%s: BW_c of the %s; %zu rows bound by their "
-                 "bytes", cn, how, best_uses[j]);
     }
     /* the simulator's bandwidth: weights streamed by matrix products */
     ew_calib_bw_class use = f->class_bw[EW_CAL_BW_GEMM].ok ? EW_CAL_BW_GEMM : EW_CAL_BW_STREAM;

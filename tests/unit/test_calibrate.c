@@ -663,6 +663,51 @@ static void test_committed_synthetic_file(void **state)
     ew_calib_raw_free(raw);
 }
 
+/* A class none of whose rows is bound by its bytes (gemv_batch at batch 64
+ * and more, compute-bound on the CUDA cores) has no bandwidth, says why,
+ * and its rows are predicted at bytes_per_s where the bytes would bind. */
+static void test_class_not_determined(void **state)
+{
+    (void)state;
+    const char *path = tmp_path("compute-bound-gemv.csv");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    gen g = {f, gsl_rng_alloc(gsl_rng_mt19937), 0};
+    assert_non_null(g.rng);
+    gsl_rng_set(g.rng, 11);
+    fputs(HEADER, f);
+    static const double ms[] = {1, 16, 1024, 4096}, bs[] = {64, 128, 256};
+    for (size_t i = 0; i < 4; i++) {
+        gemm(&g, "bf16", ms[i], 4096, 4096);
+        gemm(&g, "bf16", ms[i], 8192, 8192);
+    }
+    streams(&g, pow(2.0, 28));
+    for (size_t i = 0; i < 3; i++)
+        gemv(&g, bs[i], 4096, 14336);
+    gsl_rng_free(g.rng);
+    assert_int_equal(fclose(f), 0);
+    ew_calib_raw *raw = read_ok(path);
+    ew_calib_fit fit;
+    ew_error err = {0};
+    assert_int_equal(ew_calib_fit_run(raw, EW_CALIB_AUTO, (size_t)-1, &fit, &err), EW_OK);
+    assert_false(fit.class_bw[EW_CAL_BW_GEMV].ok);
+    assert_non_null(strstr(fit.class_bw[EW_CAL_BW_GEMV].method, "bound by its bytes"));
+    assert_false(fit.class_bw[EW_CAL_BW_ATTENTION].ok);
+    assert_non_null(strstr(fit.class_bw[EW_CAL_BW_ATTENTION].method, "no rows"));
+    check_law("flops_per_s_fp32", &fit.flops_per_s[EW_PREC_FP32], R_TRUE[EW_PREC_FP32], 0.01);
+    check_law("bytes_per_s", &fit.bytes_per_s, BW_TRUE[EW_CAL_BW_GEMM], 0.01);
+    /* every gemv row predicted, at its FLOPs: within the noise */
+    for (size_t i = 0; i < raw->n; i++) {
+        const ew_calib_point *p = &raw->pt[i];
+        if (p->kernel != EW_CAL_GEMV_BATCH)
+            continue;
+        double t, e, sj;
+        ew_calib_predict(&fit, p, &t, &e, &sj);
+        assert_true(fabs(t / (p->seconds / p->repetitions) - 1.0) < 0.01);
+    }
+    ew_calib_raw_free(raw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -672,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_written_file_loads),
         cmocka_unit_test(test_bad_raw_files),
         cmocka_unit_test(test_committed_synthetic_file),
+        cmocka_unit_test(test_class_not_determined),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
