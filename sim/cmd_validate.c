@@ -7,6 +7,7 @@
  *   j_per_request        prefill(prompt) + output × E_step(B, B·(prompt + output/2)) / B:
  *                        steady-state serving at batch B, each request charged 1/B
  *                        of every step it is in, at its mean context;
+ *   j_per_output_token   j_per_request / output;
  *   j_per_response       prefill(prompt) + E of output − 1 decode steps at batch 1;
  *   decode_tokens_per_s  output / time of output decode steps at batch 1.
  */
@@ -38,10 +39,12 @@ typedef struct row_in {
 static double predict(const row_in *in, const ew_deployment *dp)
 {
     double b = in->batch;
-    if (!strcmp(in->metric, "j_per_request")) {
+    int per_token = !strcmp(in->metric, "j_per_output_token");
+    if (per_token || !strcmp(in->metric, "j_per_request")) {
         ew_cost pre = ew_cost_prefill(dp, in->prompt, 0);
         ew_cost step = ew_cost_decode_step(dp, (uint32_t)b, b * (in->prompt + in->output / 2));
-        return pre.energy_j + in->output * step.energy_j / b;
+        double j = pre.energy_j + in->output * step.energy_j / b;
+        return per_token ? j / in->output : j;
     }
     if (!strcmp(in->metric, "j_per_response")) {
         ew_cost pre = ew_cost_prefill(dp, in->prompt, 0);
@@ -98,8 +101,12 @@ int ew_cmd_validate(int argc, char **argv)
     if (rc == EW_OK)
         rc = ew_model_catalog_load(path, &mc, &err);
     double *abs_err = t ? calloc(t->nrows + 1, sizeof *abs_err) : NULL;
+    double *dev_err = t ? calloc(t->nrows + 1, sizeof *dev_err) : NULL;
+    /* per predicted row: its device and the origin of its laws, for the summary by device */
+    typedef struct { char device[48], origin[256]; } row_dev;
+    row_dev *rd = t ? calloc(t->nrows + 1, sizeof *rd) : NULL;
     size_t n_err = 0;
-    if (rc == EW_OK && !abs_err)
+    if (rc == EW_OK && (!abs_err || !dev_err || !rd))
         rc = ew_error_set(&err, EW_ENOMEM, "out of memory");
     if (rc == EW_OK) {
         if (csv)
@@ -145,8 +152,11 @@ int ew_cmd_validate(int argc, char **argv)
         if (!skip && isnan(pred))
             skip = "unknown metric";
         double e = skip ? NAN : 100.0 * (pred - in.published) / in.published;
-        if (!skip)
+        if (!skip) {
+            snprintf(rd[n_err].device, sizeof rd[n_err].device, "%s", in.device);
+            snprintf(rd[n_err].origin, sizeof rd[n_err].origin, "%s", dp.laws.origin);
             abs_err[n_err++] = fabs(e);
+        }
         if (csv)
             printf("%s,%s,%.0f,%s,%s,%.0f,%s,%.6g,%.6g,%.3g,\"%s\",\"%s\"\n", in.id, in.device,
                    in.gpus, in.model, in.precision, in.batch, in.metric, in.published, pred, e,
@@ -159,6 +169,22 @@ int ew_cmd_validate(int argc, char **argv)
                    pred, e, in.boundary);
     }
     if (rc == EW_OK && !csv && n_err) {
+        /* by device, in the order of first appearance */
+        printf("\nBy device (median and worst absolute error):\n");
+        for (size_t i = 0; i < n_err; i++) {
+            size_t first = 0, m = 0;
+            while (strcmp(rd[first].device, rd[i].device) != 0)
+                first++;
+            if (first != i)
+                continue;
+            for (size_t j = i; j < n_err; j++)
+                if (!strcmp(rd[j].device, rd[i].device))
+                    dev_err[m++] = abs_err[j];
+            gsl_sort(dev_err, 1, m);
+            printf("  %-16s %2zu rows  median %5.1f%%  worst %5.1f%%  laws: %s\n", rd[i].device,
+                   m, gsl_stats_median_from_sorted_data(dev_err, 1, m), dev_err[m - 1],
+                   rd[i].origin);
+        }
         gsl_sort(abs_err, 1, n_err);
         printf("\n%zu predictions: median absolute error %.1f%%, worst %.1f%%. Laws: the "
                "datasheet defaults of data/device_defaults.csv unless a device has a "
@@ -166,6 +192,8 @@ int ew_cmd_validate(int argc, char **argv)
                n_err, gsl_stats_median_from_sorted_data(abs_err, 1, n_err), abs_err[n_err - 1]);
     }
     free(abs_err);
+    free(dev_err);
+    free(rd);
     ew_csv_table_free(t);
     ew_device_catalog_free(dc);
     ew_model_catalog_free(mc);
