@@ -614,16 +614,39 @@ static void caption_of(const ew_plot_figure *fig, char *buf, size_t size)
                  "parameter; the band is the 95%% confidence interval.");
 }
 
+/* A group of tables: *g (-1 when absent: not an error) and the names of its
+ * tables (*names, *n; freed by table_group_close). */
+static int table_group_open(hid_t file, const char *group, const char *h5_path, hid_t *g,
+                            char ***names, size_t *n, ew_error *err)
+{
+    *g = -1;
+    *names = NULL;
+    *n = 0;
+    if (H5Lexists(file, group, H5P_DEFAULT) <= 0)
+        return EW_OK;
+    *g = H5Gopen2(file, group, H5P_DEFAULT);
+    return *g < 0 ? ew_error_set(err, EW_EINVAL, "%s:/%s: not a group", h5_path, group)
+                  : ew_table_list_h5(*g, names, n, err);
+}
+
+static void table_group_close(hid_t g, char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (g >= 0)
+        H5Gclose(g);
+}
+
 /* The figures of the tables under /figures, in table order. */
 static int gather_figures(hid_t file, report *r, ew_error *err)
 {
-    if (H5Lexists(file, "figures", H5P_DEFAULT) <= 0)
+    hid_t g;
+    char **names;
+    size_t n;
+    int rc = table_group_open(file, "figures", r->h5_path, &g, &names, &n, err);
+    if (rc == EW_OK && g < 0)
         return EW_OK;
-    hid_t g = H5Gopen2(file, "figures", H5P_DEFAULT);
-    char **names = NULL;
-    size_t n = 0;
-    int rc = g < 0 ? ew_error_set(err, EW_EINVAL, "%s:/figures: not a group", r->h5_path)
-                   : ew_table_list_h5(g, &names, &n, err);
     r->figures = rc == EW_OK ? calloc(n * EW_PLOT_MAX_FIGURES + 1, sizeof *r->figures) : NULL;
     if (rc == EW_OK && !r->figures)
         rc = ew_error_set(err, EW_ENOMEM, "out of memory");
@@ -639,35 +662,26 @@ static int gather_figures(hid_t file, report *r, ew_error *err)
     if (rc == EW_OK && ew_table_read_h5(g, "headline", &r->headline, err) != EW_OK &&
         ew_table_read_h5(g, "frontier", &r->headline, err) != EW_OK)
         r->headline = NULL;   /* an absent headline is shown as such */
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    if (g >= 0)
-        H5Gclose(g);
+    table_group_close(g, names, n);
     return rc;
 }
 
 /* Every table under /provenance, in name order. */
 static int gather_provenance(hid_t file, report *r, ew_error *err)
 {
-    if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0)
+    hid_t g;
+    char **names;
+    size_t n;
+    int rc = table_group_open(file, "provenance", r->h5_path, &g, &names, &n, err);
+    if (rc == EW_OK && g < 0)
         return EW_OK;
-    hid_t g = H5Gopen2(file, "provenance", H5P_DEFAULT);
-    char **names = NULL;
-    size_t n = 0;
-    int rc = g < 0 ? ew_error_set(err, EW_EINVAL, "%s:/provenance: not a group", r->h5_path)
-                   : ew_table_list_h5(g, &names, &n, err);
     r->provenance = rc == EW_OK ? calloc(n ? n : 1, sizeof *r->provenance) : NULL;
     if (rc == EW_OK && !r->provenance)
         rc = ew_error_set(err, EW_ENOMEM, "out of memory");
     for (size_t i = 0; rc == EW_OK && i < n; i++)
         if ((rc = ew_table_read_h5(g, names[i], &r->provenance[i], err)) == EW_OK)
             r->n_provenance++;
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    if (g >= 0)
-        H5Gclose(g);
+    table_group_close(g, names, n);
     return rc;
 }
 
