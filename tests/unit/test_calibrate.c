@@ -69,6 +69,15 @@ typedef struct gen {
     int row;
 } gen;
 
+/* A generator writing to f, its noise seeded with seed. */
+static gen gen_start(FILE *f, unsigned long seed)
+{
+    gen g = {f, gsl_rng_alloc(gsl_rng_mt19937), 0};
+    assert_non_null(g.rng);
+    gsl_rng_set(g.rng, seed);
+    return g;
+}
+
 static double noise(gen *g)
 {
     return 1.0 + (gsl_rng_uniform(g->rng) - 0.5) * 0.01;   /* ±0.5% */
@@ -160,9 +169,7 @@ static void cpu_rows(gen *g)
  * the small set committed as tests/data/raw-synthetic.csv. */
 static void generate(FILE *f, int small, int cpu)
 {
-    gen g = {f, gsl_rng_alloc(gsl_rng_mt19937), 0};
-    assert_non_null(g.rng);
-    gsl_rng_set(g.rng, 20250101);
+    gen g = gen_start(f, 20250101);
     fprintf(f, "# SYNTHETIC raw calibration data, not a measurement: made by\n"
                "# tests/unit/test_calibrate.c from known laws (R_bf16 6.53e14 FLOP/s, R_fp8 "
                "1.19e15,\n# R_fp32 5.17e13 on the CUDA cores for gemv_batch and attention; BW "
@@ -231,9 +238,7 @@ static void generate(FILE *f, int small, int cpu)
 
 static void generate_cpu_only(FILE *f)
 {
-    gen g = {f, gsl_rng_alloc(gsl_rng_mt19937), 0};
-    assert_non_null(g.rng);
-    gsl_rng_set(g.rng, 7);
+    gen g = gen_start(f, 7);
     fputs("# synthetic CPU-only raw file (energy unmeasured)\n" HEADER, f);
     cpu_rows(&g);
     gsl_rng_free(g.rng);
@@ -672,9 +677,7 @@ static void test_class_not_determined(void **state)
     const char *path = tmp_path("compute-bound-gemv.csv");
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    gen g = {f, gsl_rng_alloc(gsl_rng_mt19937), 0};
-    assert_non_null(g.rng);
-    gsl_rng_set(g.rng, 11);
+    gen g = gen_start(f, 11);
     fputs(HEADER, f);
     static const double ms[] = {1, 16, 1024, 4096}, bs[] = {64, 128, 256};
     for (size_t i = 0; i < 4; i++) {
