@@ -220,6 +220,18 @@ void ew_calib_loo_free(ew_calib_loo *loo);
 #define EW_CALIB_LOO_MEDIAN 0.10
 #define EW_CALIB_LOO_WORST 0.25
 
+/* The laws of a fit, in the calibration file's order, named and in the units
+ * of laws.c (flops_per_s_<p> and j_per_flop_<p> for fp32, bf16, fp8, int8,
+ * int4; bytes_per_s, step_overhead_s, static_w, j_per_byte, idle_w,
+ * power_cap_w): EW_CALIB_N_LAWS of them, whether fitted or not. */
+typedef struct ew_calib_law {
+    char name[32];
+    const char *units;              /* "FLOP/s", "B/s", "s", "W", "J/FLOP", "J/B" */
+    const ew_calib_value *v;        /* into the fit */
+} ew_calib_law;
+#define EW_CALIB_N_LAWS 16
+size_t ew_calib_laws(const ew_calib_fit *f, ew_calib_law *out);
+
 /* Provenance written with the laws. */
 typedef struct ew_calib_meta {
     const char *name;           /* catalogue name of the device, or NULL */

@@ -183,57 +183,42 @@ static void prov_collect(const ew_calib_raw *raw, const ew_calib_fit *fit, prov 
 
 /* ---- the laws in file order --------------------------------------------- */
 
-typedef struct law_out {
-    char name[32];
-    const char *units;
-    const ew_calib_value *v;
-} law_out;
+static void add_law(ew_calib_law *out, size_t *n, const char *name, const char *units,
+                    const ew_calib_value *v)
+{
+    snprintf(out[*n].name, sizeof out[*n].name, "%s", name);
+    out[*n].units = units;
+    out[(*n)++].v = v;
+}
 
-static size_t laws_list(const ew_calib_fit *f, law_out *out)
+size_t ew_calib_laws(const ew_calib_fit *f, ew_calib_law *out)
 {
     static const ew_precision precs[] = {EW_PREC_FP32, EW_PREC_BF16, EW_PREC_FP8, EW_PREC_INT8,
                                          EW_PREC_INT4};
     size_t n = 0;
+    char name[32];
     for (size_t i = 0; i < 5; i++) {
-        snprintf(out[n].name, sizeof out[n].name, "flops_per_s_%s", ew_precision_name(precs[i]));
-        out[n].units = "FLOP/s";
-        out[n++].v = &f->flops_per_s[precs[i]];
+        snprintf(name, sizeof name, "flops_per_s_%s", ew_precision_name(precs[i]));
+        add_law(out, &n, name, "FLOP/s", &f->flops_per_s[precs[i]]);
     }
-    const struct { const char *name, *units; const ew_calib_value *v; } rest[] = {
-        {"bytes_per_s", "B/s", &f->bytes_per_s},
-        {"step_overhead_s", "s", &f->step_overhead_s},
-        {"static_w", "W", &f->static_w},
-    };
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(out[n].name, sizeof out[n].name, "%s", rest[i].name);
-        out[n].units = rest[i].units;
-        out[n++].v = rest[i].v;
-    }
+    add_law(out, &n, "bytes_per_s", "B/s", &f->bytes_per_s);
+    add_law(out, &n, "step_overhead_s", "s", &f->step_overhead_s);
+    add_law(out, &n, "static_w", "W", &f->static_w);
     for (size_t i = 0; i < 5; i++) {
-        snprintf(out[n].name, sizeof out[n].name, "j_per_flop_%s", ew_precision_name(precs[i]));
-        out[n].units = "J/FLOP";
-        out[n++].v = &f->j_per_flop[precs[i]];
+        snprintf(name, sizeof name, "j_per_flop_%s", ew_precision_name(precs[i]));
+        add_law(out, &n, name, "J/FLOP", &f->j_per_flop[precs[i]]);
     }
-    const struct { const char *name, *units; const ew_calib_value *v; } tail[] = {
-        {"j_per_byte", "J/B", &f->j_per_byte},
-        {"idle_w", "W", &f->idle_w},
-        {"power_cap_w", "W", &f->power_cap_w},
-    };
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(out[n].name, sizeof out[n].name, "%s", tail[i].name);
-        out[n].units = tail[i].units;
-        out[n++].v = tail[i].v;
-    }
+    add_law(out, &n, "j_per_byte", "J/B", &f->j_per_byte);
+    add_law(out, &n, "idle_w", "W", &f->idle_w);
+    add_law(out, &n, "power_cap_w", "W", &f->power_cap_w);
     return n;
 }
-
-#define N_LAWS 16
 
 int ew_calib_write(const char *path, const ew_calib_raw *raw, const ew_calib_fit *fit,
                    const ew_calib_meta *meta, ew_error *err)
 {
-    law_out laws[N_LAWS];
-    size_t nl = laws_list(fit, laws), n_ok = 0;
+    ew_calib_law laws[EW_CALIB_N_LAWS];
+    size_t nl = ew_calib_laws(fit, laws), n_ok = 0;
     for (size_t i = 0; i < nl; i++)
         n_ok += laws[i].v->ok != 0;
     if (!n_ok)
@@ -600,8 +585,8 @@ int ew_calib_report_write(const char *path, const ew_calib_raw *raw, const ew_ca
     fprintf(f, "- fitted: %s by edgewatt %s (`edgewatt calibrate fit`)\n",
             meta && meta->fit_date ? meta->fit_date : "unknown", EW_VERSION);
 
-    law_out laws[N_LAWS];
-    size_t nl = laws_list(fit, laws);
+    ew_calib_law laws[EW_CALIB_N_LAWS];
+    size_t nl = ew_calib_laws(fit, laws);
     fputs("\n## Laws\n\n| law | value | SI value | units | standard error | rows | fit rms | "
           "fit worst | method |\n|---|---:|---:|---|---:|---:|---:|---:|---|\n", f);
     for (size_t i = 0; i < nl; i++) {
