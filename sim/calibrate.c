@@ -589,11 +589,22 @@ typedef struct time_row {
 enum { TP_T0, TP_FLOP, TP_BYTE = TP_FLOP + EW_PREC_COUNT, TP_COUNT = TP_BYTE + EW_CAL_BW_COUNT };
 #define TIME_ROUNDS 50
 
-static double time_pred(const double *th, const time_row *r)
+/* 1 if row r is bound by its FLOPs at th (0: by its bytes); *work = the
+ * larger term, F/R_p or Y/BW_c [s]. */
+static int flop_bound(const double *th, const time_row *r, double *work)
 {
     double c = r->q >= 0 ? r->F * th[TP_FLOP + r->q] : 0.0;
     double m = r->c >= 0 ? r->Y * th[TP_BYTE + r->c] : 0.0;
-    return th[TP_T0] + (c > m ? c : m);
+    int b = r->q >= 0 && (r->c < 0 || c > m);
+    *work = b ? c : m;
+    return b;
+}
+
+static double time_pred(const double *th, const time_row *r)
+{
+    double w;
+    flop_bound(th, r, &w);
+    return th[TP_T0] + w;
 }
 
 /* Σ((predicted − t)/t)² over the rows, and the worst |relative residual|. */
@@ -633,18 +644,16 @@ static size_t time_rows(const ew_calib_raw *raw, size_t skip, const ew_calib_fit
 
 /* One round: each row bound by its larger term at th; the linear weighted
  * fit for that assignment, into th (parameters no row is bound by keep
- * their value) and se. bound[i]: 1 FLOPs, 0 bytes. Returns the number of
+ * their value) and se. t[i] = rows[i].t; bound[i]: 1 FLOPs, 0 bytes. Returns the number of
  * rows whose bound changed (n on the first round), or (size_t)-1 with *rc
  * set when the fit cannot be made. */
-static size_t time_round(const time_row *rows, size_t n, int first, char *bound, double *th,
-                         double *se, size_t *uses, double *X, int *rc)
+static size_t time_round(const time_row *rows, const double *t, size_t n, int first,
+                         char *bound, double *th, double *se, size_t *uses, double *X, int *rc)
 {
     size_t changed = 0;
     for (size_t i = 0; i < n; i++) {
-        const time_row *r = &rows[i];
-        double c = r->q >= 0 ? r->F * th[TP_FLOP + r->q] : 0.0;
-        double m = r->c >= 0 ? r->Y * th[TP_BYTE + r->c] : 0.0;
-        char b = r->q >= 0 && (r->c < 0 || c > m);
+        double w;
+        char b = (char)flop_bound(th, &rows[i], &w);
         changed += first || b != bound[i];
         bound[i] = b;
     }
@@ -670,16 +679,8 @@ static size_t time_round(const time_row *rows, size_t n, int first, char *bound,
         else
             X[i * p + (size_t)col[TP_BYTE + r->c]] = r->Y;
     }
-    double *t = malloc(n * sizeof *t);
-    if (!t) {
-        *rc = EW_ENOMEM;
-        return (size_t)-1;
-    }
-    for (size_t i = 0; i < n; i++)
-        t[i] = rows[i].t;
     wls w;
     *rc = wls_rel(n, p, X, t, &w);
-    free(t);
     if (*rc)
         return (size_t)-1;
     for (int j = 0; j < TP_COUNT; j++)
@@ -702,17 +703,19 @@ static int fit_gpu_times(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, 
         return EW_OK;
     }
     time_row *rows = malloc((raw->n + 1) * sizeof *rows);
-    char *bound = malloc(raw->n + 1), *best_bound = malloc(raw->n + 1);
-    double *X = malloc((raw->n + 1) * MAX_P * sizeof *X);
-    if (!rows || !bound || !best_bound || !X) {
+    char *bound = malloc(raw->n + 1);
+    double *X = malloc((raw->n + 1) * MAX_P * sizeof *X), *t = malloc((raw->n + 1) * sizeof *t);
+    if (!rows || !bound || !X || !t) {
         free(rows);
         free(bound);
-        free(best_bound);
         free(X);
+        free(t);
         return lib_error(err, EW_ENOMEM, "kernel times");
     }
     size_t n = time_rows(raw, skip, f, rows);
     f->time_n = n;
+    for (size_t i = 0; i < n; i++)
+        t[i] = rows[i].t;
 
     /* starting values: the separate fits, else the best achieved rates */
     double th[TP_COUNT] = {0}, se[TP_COUNT] = {0}, best_th[TP_COUNT] = {0}, best_se[TP_COUNT] = {0};
@@ -743,7 +746,7 @@ static int fit_gpu_times(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, 
     size_t rounds = 0;
     int converged = 0;
     for (int k = 0; n && k < TIME_ROUNDS; k++) {
-        size_t changed = time_round(rows, n, k == 0, bound, th, se, uses, X, &rc);
+        size_t changed = time_round(rows, t, n, k == 0, bound, th, se, uses, X, &rc);
         if (changed == (size_t)-1)
             break;
         rounds++;
@@ -758,13 +761,12 @@ static int fit_gpu_times(const ew_calib_raw *raw, size_t skip, ew_calib_fit *f, 
             memcpy(best_th, th, sizeof th);
             memcpy(best_se, se, sizeof se);
             memcpy(best_uses, uses, sizeof uses);
-            memcpy(best_bound, bound, n);
         }
     }
     free(rows);
     free(bound);
-    free(best_bound);
     free(X);
+    free(t);
     if (rc == EW_ENOMEM || rc == EW_ELIB)
         return lib_error(err, rc, "kernel times");
 
