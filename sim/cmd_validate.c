@@ -1,7 +1,9 @@
 /* cmd_validate.c — `edgewatt validate`: predicts the published measurements
  * in data/validation.csv with the cost model and the catalogues' laws, and
  * prints predicted against published with the error in percent and the
- * boundary each figure counts. Nothing is fitted to these rows.
+ * boundary each figure counts. Nothing is fitted to these rows. Errors are
+ * summarised per metric, never pooled; a row that cannot be predicted is
+ * printed with its reason and makes the command exit 2 naming its line.
  *
  * Predictions (see the header of data/validation.csv):
  *   j_per_request        prefill(prompt) + output × E_step(B, B·(prompt + output/2)) / B:
@@ -35,6 +37,40 @@ typedef struct row_in {
     char id[64], model[48], device[48], precision[16], metric[32], boundary[64];
     double gpus, batch, prompt, output, published;
 } row_in;
+
+/* One predicted row: its absolute error [%], device, metric and the origin
+ * of its laws. */
+typedef struct row_out {
+    double abs_err;
+    char device[48], metric[32], origin[256];
+} row_out;
+
+/* Prints the median and worst absolute error of the rows grouped by metric,
+ * and by device first when by_device, groups in the order of first
+ * appearance; `buf` holds n doubles. */
+static void summarise(const row_out *ro, size_t n, int by_device, double *buf)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t first = 0, m = 0;
+        while (strcmp(ro[first].metric, ro[i].metric) != 0 ||
+               (by_device && strcmp(ro[first].device, ro[i].device) != 0))
+            first++;
+        if (first != i)
+            continue;
+        for (size_t j = i; j < n; j++)
+            if (!strcmp(ro[j].metric, ro[i].metric) &&
+                (!by_device || !strcmp(ro[j].device, ro[i].device)))
+                buf[m++] = ro[j].abs_err;
+        gsl_sort(buf, 1, m);
+        double med = gsl_stats_median_from_sorted_data(buf, 1, m);
+        if (by_device)
+            printf("  %-16s %-19s %2zu rows  median %5.1f%%  worst %5.1f%%  laws: %s\n",
+                   ro[i].device, ro[i].metric, m, med, buf[m - 1], ro[i].origin);
+        else
+            printf("  %-19s %2zu predictions: median absolute error %5.1f%%, worst %5.1f%%\n",
+                   ro[i].metric, m, med, buf[m - 1]);
+    }
+}
 
 static double predict(const row_in *in, const ew_deployment *dp)
 {
@@ -100,13 +136,12 @@ int ew_cmd_validate(int argc, char **argv)
     snprintf(path, sizeof path, "%s/models.csv", data);
     if (rc == EW_OK)
         rc = ew_model_catalog_load(path, &mc, &err);
-    double *abs_err = t ? calloc(t->nrows + 1, sizeof *abs_err) : NULL;
-    double *dev_err = t ? calloc(t->nrows + 1, sizeof *dev_err) : NULL;
-    /* per predicted row: its device and the origin of its laws, for the summary by device */
-    typedef struct { char device[48], origin[256]; } row_dev;
-    row_dev *rd = t ? calloc(t->nrows + 1, sizeof *rd) : NULL;
+    row_out *ro = t ? calloc(t->nrows + 1, sizeof *ro) : NULL;
+    double *group = t ? calloc(t->nrows + 1, sizeof *group) : NULL;
+    int *skipped_line = t ? calloc(t->nrows + 1, sizeof *skipped_line) : NULL;
+    size_t n_skipped = 0;
     size_t n_err = 0;
-    if (rc == EW_OK && (!abs_err || !dev_err || !rd))
+    if (rc == EW_OK && (!ro || !group || !skipped_line))
         rc = ew_error_set(&err, EW_ENOMEM, "out of memory");
     if (rc == EW_OK) {
         if (csv)
@@ -152,10 +187,14 @@ int ew_cmd_validate(int argc, char **argv)
         if (!skip && isnan(pred))
             skip = "unknown metric";
         double e = skip ? NAN : 100.0 * (pred - in.published) / in.published;
-        if (!skip) {
-            snprintf(rd[n_err].device, sizeof rd[n_err].device, "%s", in.device);
-            snprintf(rd[n_err].origin, sizeof rd[n_err].origin, "%s", dp.laws.origin);
-            abs_err[n_err++] = fabs(e);
+        if (skip) {
+            skipped_line[n_skipped++] = t->lines[r];
+        } else {
+            row_out *o = &ro[n_err++];
+            o->abs_err = fabs(e);
+            snprintf(o->device, sizeof o->device, "%s", in.device);
+            snprintf(o->metric, sizeof o->metric, "%s", in.metric);
+            snprintf(o->origin, sizeof o->origin, "%s", dp.laws.origin);
         }
         if (csv)
             printf("%s,%s,%.0f,%s,%s,%.0f,%s,%.6g,%.6g,%.3g,\"%s\",\"%s\"\n", in.id, in.device,
@@ -169,31 +208,32 @@ int ew_cmd_validate(int argc, char **argv)
                    pred, e, in.boundary);
     }
     if (rc == EW_OK && !csv && n_err) {
-        /* by device, in the order of first appearance */
-        printf("\nBy device (median and worst absolute error):\n");
-        for (size_t i = 0; i < n_err; i++) {
-            size_t first = 0, m = 0;
-            while (strcmp(rd[first].device, rd[i].device) != 0)
-                first++;
-            if (first != i)
-                continue;
-            for (size_t j = i; j < n_err; j++)
-                if (!strcmp(rd[j].device, rd[i].device))
-                    dev_err[m++] = abs_err[j];
-            gsl_sort(dev_err, 1, m);
-            printf("  %-16s %2zu rows  median %5.1f%%  worst %5.1f%%  laws: %s\n", rd[i].device,
-                   m, gsl_stats_median_from_sorted_data(dev_err, 1, m), dev_err[m - 1],
-                   rd[i].origin);
-        }
-        gsl_sort(abs_err, 1, n_err);
-        printf("\n%zu predictions: median absolute error %.1f%%, worst %.1f%%. Laws: the "
-               "datasheet defaults of data/device_defaults.csv unless a device has a "
-               "calibration file (--csv shows which). Assumptions per row: data/validation.csv.\n",
-               n_err, gsl_stats_median_from_sorted_data(abs_err, 1, n_err), abs_err[n_err - 1]);
+        /* A per-token row restates a per-request row of the same measurement,
+         * so errors are summarised per metric, never pooled across metrics. */
+        printf("\nBy device and metric (median and worst absolute error):\n");
+        summarise(ro, n_err, 1, group);
+        printf("\nBy metric:\n");
+        summarise(ro, n_err, 0, group);
+        printf("\nLaws: the datasheet defaults of data/device_defaults.csv unless a device has a "
+               "calibration file (--csv shows which). Assumptions per row: "
+               "data/validation.csv.\n");
     }
-    free(abs_err);
-    free(dev_err);
-    free(rd);
+    if (rc == EW_OK && n_skipped) {
+        /* a row that names an unknown device, model, precision or metric is a
+         * defect of the data, not a prediction to leave out quietly */
+        size_t cap = sizeof err.msg;
+        int k = snprintf(err.msg, cap, "%s: %zu of %zu rows could not be predicted (line",
+                         t->path, n_skipped, t->nrows);
+        for (size_t i = 0; i < n_skipped && k > 0 && (size_t)k < cap; i++)
+            k += snprintf(err.msg + k, cap - (size_t)k, "%s %d",
+                          i ? "," : n_skipped > 1 ? "s" : "", skipped_line[i]);
+        if (k > 0 && (size_t)k < cap)
+            snprintf(err.msg + k, cap - (size_t)k, "; each row's reason is in the output)");
+        rc = EW_EINVAL;
+    }
+    free(ro);
+    free(group);
+    free(skipped_line);
     ew_csv_table_free(t);
     ew_device_catalog_free(dc);
     ew_model_catalog_free(mc);
