@@ -46,8 +46,6 @@ typedef struct ew_region {
     char name[64];
     double lat_deg, lon_deg; /* a representative point (largest city or centroid) */
     char grid_zone[16];      /* key into the grid data (carbon intensity, prices) */
-    double carbon_g_per_kwh; /* yearly average grid intensity [gCO2e/kWh] */
-    double price_usd_per_kwh;/* residential electricity price [USD/kWh] */
 } ew_region;
 
 typedef struct ew_region_catalog ew_region_catalog;   /* opaque */

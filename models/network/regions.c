@@ -2,10 +2,9 @@
  *
  * One row per region: a code, a name, a representative point (WGS84
  * degrees of the largest city, or of the data-centre hub for us-* regions),
- * the grid zone that keys the grid data, the yearly average location-based
- * carbon intensity [gCO2e/kWh] and the residential electricity price
- * [USD/kWh]. Latitude must lie in [-90, 90] and longitude in [-180, 180];
- * codes are unique; every row names its source.
+ * and the grid zone that keys the grid data (data/grid/: carbon intensity,
+ * time zone and prices). Latitude must lie in [-90, 90] and longitude in
+ * [-180, 180]; codes are unique; every row names its source.
  */
 #include "network.h"
 
@@ -19,11 +18,10 @@ struct ew_region_catalog {
     ew_region *reg;
 };
 
-enum { C_CODE, C_NAME, C_LAT, C_LON, C_ZONE, C_CARBON, C_PRICE, C_SOURCE, C_NOTE, C_COUNT };
+enum { C_CODE, C_NAME, C_LAT, C_LON, C_ZONE, C_SOURCE, C_NOTE, C_COUNT };
 
-static const char *const cols[C_COUNT] = {
-    "code", "name", "lat_deg", "lon_deg", "grid_zone", "carbon_g_per_kwh", "price_usd_per_kwh",
-    "source", "note"};
+static const char *const cols[C_COUNT] = {"code",      "name",   "lat_deg", "lon_deg",
+                                          "grid_zone", "source", "note"};
 
 /* A number in [lo, hi]; `expect` names the range and unit for the message. */
 static int bounded(const ew_csv_table *t, size_t r, int c, double lo, double hi,
@@ -47,11 +45,7 @@ static int load_row(const ew_csv_table *t, size_t r, const int *ix, ew_region *g
     if ((rc = bounded(t, r, ix[C_LAT], -90.0, 90.0, "a latitude in [-90, 90] [deg]", &g->lat_deg,
                       err)) ||
         (rc = bounded(t, r, ix[C_LON], -180.0, 180.0, "a longitude in [-180, 180] [deg]",
-                      &g->lon_deg, err)) ||
-        (rc = ew_csv_number(t, r, ix[C_CARBON], 0, 0.0, 0.0, "a number >= 0 [gCO2e/kWh]",
-                            &g->carbon_g_per_kwh, err)) ||
-        (rc = ew_csv_number(t, r, ix[C_PRICE], 0, 0.0, 0.0, "a number >= 0 [USD/kWh]",
-                            &g->price_usd_per_kwh, err)))
+                      &g->lon_deg, err)))
         return rc;
     return EW_OK;
 }

@@ -5,8 +5,8 @@
  * Worlds are built as build_world in sim/run.c builds them: a scenario
  * loaded by ew_scenario_load_string (plain sites only), its site table
  * filled by hand (first/end, region, access, edge, room = slots, request_s
- * = mean demand / speed, carbon from the region, price from the tariff),
- * the round-trip table 2·great_circle/v_fibre·route_factor from
+ * = mean demand / speed, carbon from the region's grid zone, price from the
+ * tariff), the round-trip table 2·great_circle/v_fibre·route_factor from
  * data/regions.csv and data/network.csv (read from the repository root),
  * groups chosen by each test, track_load from the scenario's policy's
  * uses_load (unless a test says), ew_world_init, then every policy's init
@@ -207,7 +207,9 @@ static void world_load(test_world *tw, const char *text)
         if (sp->region != EW_NONE) {
             const ew_region *mine = ew_region_catalog_at(tw->regions, sp->region);
             assert_string_equal(mine->code, ew_region_catalog_at(s->regions, sp->region)->code);
-            si->carbon_g_per_kwh = mine->carbon_g_per_kwh;
+            assert_non_null(sp->zone);
+            assert_string_equal(sp->zone->zone, mine->grid_zone);
+            si->carbon_g_per_kwh = sp->zone->carbon_g_per_kwh;
         }
     }
     tw->w.site = tw->site;
