@@ -1,9 +1,10 @@
 # frontier.gp — energy per query [Wh] against p95 end-to-end latency [s],
-# one labelled point per arm (or per sweep point and arm), with the 95%
-# confidence interval of the energy as a vertical error bar: the lower left
-# is better on both. Input: frontier.csv (label, wh_per_query, wh_ci95,
-# latency_p95_s, latency_mean_s, latency_mean_ci95_s). Optional variable:
-# label, an array of the point labels (edgewatt sets it).
+# one point per arm (or per sweep point and arm), named in the key, with the
+# 95% confidence interval of the energy as a vertical error bar: the lower
+# left is better on both. Input: frontier.csv (label, wh_per_query, wh_ci95,
+# latency_p95_s, latency_mean_s, latency_mean_ci95_s). Optional variables:
+# label, an array of the point labels, and shown, 1 for a row the key names
+# (edgewatt sets both).
 # By hand:
 #   gnuplot -e "datafile='frontier.csv'; outfile='f.png'" plots/frontier.gp
 # ---- edgewatt figure style: the same block opens every plots/*.gp --------
@@ -52,25 +53,52 @@ if (!exists("plottitle")) plottitle = 'Energy per query against tail latency'
 set title plottitle
 set xlabel 'p95 end-to-end latency [s]'
 set ylabel 'energy per query [Wh]'
-set yrange [0:*]
-set key off
-# the point labels: the array `label` (one per row) when edgewatt passes it,
-# else column 1 (gnuplot reads a quoted label with a comma only in part)
-label_of(row) = exists("label") ? label[int(row) + 1] : strcol(1)
+stats datafile using 2 name 'WH' nooutput
+nrow = WH_records
+# the key names each point: the array `label` (one per row) when edgewatt
+# passes it, else column 1 (gnuplot reads a quoted label with a comma only in
+# part); `shown` 0 keeps out of the key a row that lies where an earlier one
+# does (edgewatt then says in that row's label how many lie there), and
+# `style` gives each row its colour and marker (the named row's, for one kept
+# out); by hand every row is named and has its own
+if (!exists("label")) {
+    array label[nrow]
+    stats datafile using (label[int($0) + 1] = strcol(1), 0) nooutput
+}
+if (!exists("shown")) {
+    array shown[nrow]
+    array style[nrow]
+    do for [i=1:nrow] { shown[i] = 1; style[i] = i }
+}
+# energies more than 1.5 decades apart: a logarithmic axis (whole decades)
+# keeps the small ones from lying on zero
+ypad = 0.1
+if (WH_min > 0 && WH_max >= 30 * WH_min) {
+    set logscale y
+    set format y '%g'
+    ypad = 0
+} else {
+    set yrange [0:*]
+}
 # one point alone would give gnuplot an empty x range: widen it by hand
 stats datafile using 4 name 'P95' nooutput
 if (P95_max > P95_min) {
-    set offsets graph 0.05, graph 0.2, graph 0.15, 0
+    set offsets graph 0.05, graph 0.05, graph ypad, 0
 } else {
     set xrange [0.5 * P95_min : 1.5 * P95_max + (P95_max > 0 ? 0 : 1)]
-    set offsets 0, 0, graph 0.15, 0
+    set offsets 0, 0, graph ypad, 0
 }
+set key outside right top vertical Left reverse noenhanced samplen 1
+# a colour per style, and after every 8 the next marker shape
+array shape[8] = [7, 5, 9, 11, 13, 15, 4, 6]
 # without any interval (one replication) the points have no error bars
 stats datafile using (valid(3) ? 1 : 0) name 'CI' nooutput
 if (CI_sum > 0) {
-    plot datafile using 4:2:(valid(3) ? $3 : 0):($0 + 1) with yerrorbars lc variable pt 7 ps 1.5, \
-         '' using 4:2:(label_of($0)) with labels left offset char 1,0.8 noenhanced
+    plot for [i=1:nrow] datafile every ::(i - 1)::(i - 1) \
+         using 4:2:(valid(3) ? $3 : 0) with yerrorbars lt ((style[i] - 1) % 8 + 1) \
+         pt shape[((style[i] - 1) / 8) % 8 + 1] ps 1.5 title (shown[i] ? label[i] : '')
 } else {
-    plot datafile using 4:2:($0 + 1) with points lc variable pt 7 ps 1.5, \
-         '' using 4:2:(label_of($0)) with labels left offset char 1,0.8 noenhanced
+    plot for [i=1:nrow] datafile every ::(i - 1)::(i - 1) \
+         using 4:2 with points lt ((style[i] - 1) % 8 + 1) \
+         pt shape[((style[i] - 1) / 8) % 8 + 1] ps 1.5 title (shown[i] ? label[i] : '')
 }

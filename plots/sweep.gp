@@ -101,10 +101,25 @@ if (!exists("plottitle")) plottitle = (metric eq 'latency' ? 'Mean latency' : 'E
 set title plottitle
 set xlabel xname.' ['.xunits.']'
 set ylabel (metric eq 'latency' ? 'mean end-to-end latency [s]' : 'energy per query [Wh]')
-set yrange [0:*]
+# values more than 1.5 decades apart: a logarithmic axis keeps the small ones
+# from lying on zero (a band whose lower edge is not above zero is left out)
+stats datafile using ycol name 'Y' nooutput
+ylog = Y_min > 0 && Y_max >= 30 * Y_min
+if (ylog) {
+    set logscale y
+    set format y '%g'
+} else {
+    set yrange [0:*]
+}
+band_low(y, ci) = (y - ci > 0 || !ylog) ? y - ci : NaN
 set key outside right top vertical title (gname eq '' ? 'arm' : 'arm, '.gname)
 stats datafile using xcol name 'X' nooutput
-if (X_min > 0 && X_max >= 100 * X_min) set logscale x
+# a logarithmic x spans the points with a 5% margin (autoscaling would widen
+# it to whole decades, up to a decade of nothing on either side)
+if (X_min > 0 && X_max >= 100 * X_min) {
+    set logscale x
+    set xrange [X_min / (X_max / X_min)**0.05 : X_max * (X_max / X_min)**0.05]
+}
 if (X_max == X_min) set xrange [X_min - 0.5 * abs(X_min) - 1 : X_max + 0.5 * abs(X_max) + 1]
 # each series into one block of $ew_series (blocks apart by two blank lines,
 # so `index` picks one out); only the series' rows pass the `if`
@@ -122,6 +137,6 @@ do for [s=1:nser] {
 }
 set datafile separator whitespace
 set datafile nocolumnheaders
-plot for [s=1:nser] $ew_series index (s - 1) using 1:($2 - $3):($2 + $3) with filledcurves \
+plot for [s=1:nser] $ew_series index (s - 1) using 1:(band_low($2, $3)):($2 + $3) with filledcurves \
          lt s fs transparent solid 0.2 noborder notitle, \
      for [s=1:nser] $ew_series index (s - 1) using 1:2 with linespoints lt s title ser_title[s]

@@ -339,6 +339,71 @@ static int gp_sweep(FILE *p, const ew_table *t, const char *metric)
     return rc;
 }
 
+/* a and b equal to 1e-9 relative (two NaNs: equal) */
+static int same_value(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+/* A frontier's key (frontier.gp): the label of each row, and `shown` 0 for
+ * a row that lies where an earlier row lies (the same energy and p95 latency,
+ * to 1e-9 relative: in a sweep, an arm the swept parameters do not touch),
+ * whose label then names the group: "dc (6 points alike)" when the labels
+ * share their arm (the text before ":"), else "LABEL (+5 alike)"; and
+ * `style`, the colour and marker of each row: the rank of its group among
+ * the groups, so that a hidden row is drawn as the one that is named. */
+static int gp_frontier(FILE *p, const ew_table *t)
+{
+    const ew_column *wh = ew_table_column(t, "wh_per_query"),
+                    *p95 = ew_table_column(t, "latency_p95_s"), *lab = &t->cols[0];
+    size_t n = t->n_rows;
+    if (!wh || !p95 || wh->is_text || p95->is_text || !lab->is_text || !n)
+        return EW_OK;   /* not a frontier table: the script reads column 1 */
+    size_t *first = malloc(n * sizeof *first), *shown = malloc(n * sizeof *shown),
+           *count = calloc(n, sizeof *count), *style = malloc(n * sizeof *style), groups = 0;
+    char **text = calloc(n, sizeof *text);
+    int rc = first && shown && count && style && text ? EW_OK : EW_ENOMEM;
+    for (size_t i = 0; rc == EW_OK && i < n; i++) {
+        size_t j = 0;
+        while (j < i && !(first[j] == j && same_value(wh->num[j], wh->num[i]) &&
+                          same_value(p95->num[j], p95->num[i])))
+            j++;
+        first[i] = j;
+        shown[i] = j == i;
+        style[i] = j == i ? ++groups : style[j];
+        count[j]++;
+    }
+    for (size_t i = 0; rc == EW_OK && i < n; i++) {
+        const char *l = lab->text[i];
+        size_t arm = strcspn(l, ":"), same = count[i] > 1;
+        for (size_t k = i + 1; same && k < n; k++)
+            if (first[k] == i && (strncmp(lab->text[k], l, arm) || lab->text[k][arm] != l[arm]))
+                same = 0;
+        size_t size = strlen(l) + 48;
+        if (!(text[i] = malloc(size)))
+            rc = EW_ENOMEM;
+        else if (count[i] < 2)
+            snprintf(text[i], size, "%s", l);
+        else if (same && l[arm])
+            snprintf(text[i], size, "%.*s (%zu points alike)", (int)arm, l, count[i]);
+        else
+            snprintf(text[i], size, "%s (+%zu alike)", l, count[i] - 1);
+    }
+    if (rc == EW_OK) {
+        gp_array(p, "label", (const char *const *)text, n);
+        gp_array_int(p, "shown", shown, n);
+        gp_array_int(p, "style", style, n);
+    }
+    for (size_t i = 0; text && i < n; i++)
+        free(text[i]);
+    free(text);
+    free(first);
+    free(shown);
+    free(count);
+    free(style);
+    return rc;
+}
+
 /* ---- drawing ------------------------------------------------------------------ */
 
 typedef struct plot_run {
@@ -369,8 +434,8 @@ static int draw(const plot_run *r, const ew_table *t, const ew_plot_figure *fig,
         gp_string(p, "arm", t->name[strcspn(t->name, "-")] ? strchr(t->name, '-') + 1 : "");
     else if (!strcmp(fig->kind, "sweep"))
         rc = gp_sweep(p, t, fig->metric);
-    else if (!strcmp(fig->kind, "frontier") && t->cols[0].is_text && t->n_rows > 0)
-        gp_array(p, "label", (const char *const *)t->cols[0].text, t->n_rows);
+    else if (!strcmp(fig->kind, "frontier"))
+        rc = gp_frontier(p, t);
     fputs(script, p);
     fputs("\nset output\n", p);
     int status = pclose(p);

@@ -5,7 +5,8 @@
 #   file that is not HDF5, an HDF5 file that is not edgewatt's;
 # - without gnuplot on PATH: exit 1, the CSVs written all the same;
 # - in png, pdf and svg: every figure exists, is non-empty and of its format,
-#   every table has its CSV, and gnuplot says nothing (no warning);
+#   every table has its CSV, and gnuplot says nothing (no warning); the
+#   frontier's key names rows at the same place once;
 # - every plots/*.gp script runs by hand on the exported CSVs, with the
 #   variables set on the command line and with none at all;
 # - injection: a scenario title, an arm name and a swept value written to
@@ -85,6 +86,12 @@ for fmt in png pdf svg; do
 done
 head -1 "$tmp/png/frontier.csv" | grep -qx 'label,wh_per_query,wh_ci95,latency_p95_s,latency_mean_s,latency_mean_ci95_s' ||
     fail "frontier.csv header: $(head -1 "$tmp/png/frontier.csv")"
+# the frontier's key names two rows at the same place once; the CSV keeps both
+[ "$(sed 1d "$tmp/png/frontier.csv" | wc -l)" -eq 4 ] || fail "frontier.csv: expected 4 rows"
+grep -qF '>dc (2 points alike)<' "$tmp/svg/frontier.svg" ||
+    fail "frontier.svg: no key entry 'dc (2 points alike)'"
+grep -qF 'n=10' "$tmp/svg/frontier.svg" && fail "frontier.svg: a merged row kept its own label"
+grep -qF '>carbon_aware<' "$tmp/svg/frontier.svg" || fail "frontier.svg: no key entry carbon_aware"
 # the default folder is the results file's
 cp "$tmp/results.h5" "$tmp/png/beside.h5"
 "$EDGEWATT" plot "$tmp/png/beside.h5" --format svg >/dev/null 2>"$tmp/stderr" ||

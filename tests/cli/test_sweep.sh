@@ -2,10 +2,10 @@
 # test_sweep.sh — sweeps (acceptance of issue 7, item 3): scenarios/sweep-edge.yaml,
 # shortened, sweeps the number of edge nodes (1k, 10k, 100k) and the
 # verification factor (1, 2): one results.h5 and one sweep.csv with 6 points
-# x 2 arms, and a figure of energy per query against nodes with a band per
-# factor. --param replaces the scenario's sweep block; --zip pairs values;
-# a bad parameter is refused with exit code 2, naming the point, and leaves
-# no results folder.
+# x 2 arms, a figure of energy per query against nodes with a band per
+# factor, and a frontier whose rows are named by their parameters. --param
+# replaces the scenario's sweep block; --zip pairs values; a bad parameter is
+# refused with exit code 2, naming the point, and leaves no results folder.
 . tests/cli/lib.sh
 
 out=$tmp/sweep
@@ -30,6 +30,20 @@ awk -F, -v c="$col" 'NR > 1 && $2 == "edge" && $4 == 1 { v[$3] = $c }
     fail "edge energy per query does not grow with the number of nodes"
 if command -v gnuplot >/dev/null 2>&1; then
     [ -s "$out/sweep.png" ] || fail "gnuplot is installed but sweep.png is missing or empty"
+    [ -s "$out/frontier.png" ] || fail "gnuplot is installed but frontier.png is missing or empty"
+    # the frontier names each row by its arm and its parameters' last keys
+    got=$(sed 1d "$out/frontier.csv" | cut -d, -f1 | tr '\n' '|')
+    want="dc: servers=1000 k=1|edge: servers=1000 k=1|dc: servers=1000 k=2|edge: servers=1000 k=2|"
+    want="${want}dc: servers=10000 k=1|edge: servers=10000 k=1|dc: servers=10000 k=2|"
+    want="${want}edge: servers=10000 k=2|dc: servers=100000 k=1|edge: servers=100000 k=1|"
+    want="${want}dc: servers=100000 k=2|edge: servers=100000 k=2|"
+    [ "$got" = "$want" ] || fail "frontier labels: '$got', expected '$want'"
+    # two parameters with the same last key keep their whole paths
+    "$EDGEWATT" sweep scenarios/sweep-edge.yaml --set run.duration=10min --replications 1 -q \
+        -o "$tmp/same" --param 'sites[0].servers=16,32' --param 'sites[1].servers=1000' \
+        >"$tmp/same.log" 2>&1 || fail "sweep of two 'servers' exited $?: $(cat "$tmp/same.log")"
+    got=$(sed -n 2p "$tmp/same/frontier.csv" | cut -d, -f1)
+    [ "$got" = "dc: sites[0].servers=16 sites[1].servers=1000" ] || fail "frontier label '$got'"
 fi
 
 # --param replaces the block; --zip pairs the i-th values
