@@ -2,9 +2,9 @@
 # one point per arm (or per sweep point and arm), named in the key, with the
 # 95% confidence interval of the energy as a vertical error bar: the lower
 # left is better on both. Input: frontier.csv (label, wh_per_query, wh_ci95,
-# latency_p95_s, latency_mean_s, latency_mean_ci95_s). Optional variables:
-# label, an array of the point labels, and shown, 1 for a row the key names
-# (edgewatt sets both).
+# latency_p95_s, latency_mean_s, latency_mean_ci95_s). Optional arrays, one
+# element per row (edgewatt sets all three): label, the point labels; shown,
+# 1 for a row the key names; style, the colour and marker of each row.
 # By hand:
 #   gnuplot -e "datafile='frontier.csv'; outfile='f.png'" plots/frontier.gp
 # ---- edgewatt figure style: the same block opens every plots/*.gp --------
@@ -67,8 +67,11 @@ if (!exists("label")) {
 }
 if (!exists("shown")) {
     array shown[nrow]
+    do for [i=1:nrow] { shown[i] = 1 }
+}
+if (!exists("style")) {
     array style[nrow]
-    do for [i=1:nrow] { shown[i] = 1; style[i] = i }
+    do for [i=1:nrow] { style[i] = i }
 }
 # energies more than 1.5 decades apart: a logarithmic axis (whole decades)
 # keeps the small ones from lying on zero

@@ -327,23 +327,24 @@ static ew_table *sweep_figure(const sweep *w)
     return t;
 }
 
-/* A parameter's name in a label: the last key of its path without an index
- * ("sites[1].servers" is "servers"), or the whole path when another
+/* Each parameter's name in a label: the last key of its path without an
+ * index ("sites[1].servers" is "servers"), or the whole path when another
  * parameter's last key is the same. */
-static void param_short_name(const ew_sweep_spec *sp, uint32_t p, char *out, size_t size)
+static void param_short_names(const ew_sweep_spec *sp, char name[][192])
 {
-    char key[EW_SWEEP_MAX_PARAMS][128];
+    char key[EW_SWEEP_MAX_PARAMS][192];
     for (uint32_t q = 0; q < sp->n_params; q++) {
         const char *path = sp->params[q].path, *dot = strrchr(path, '.');
         snprintf(key[q], sizeof key[q], "%s", dot ? dot + 1 : path);
         key[q][strcspn(key[q], "[")] = '\0';
     }
-    for (uint32_t q = 0; q < sp->n_params; q++)
-        if (q != p && !strcmp(key[q], key[p])) {
-            snprintf(out, size, "%s", sp->params[p].path);
-            return;
-        }
-    snprintf(out, size, "%s", key[p]);
+    for (uint32_t p = 0; p < sp->n_params; p++) {
+        uint32_t q = 0;
+        while (q < sp->n_params && (q == p || strcmp(key[q], key[p])))
+            q++;
+        const char *chosen = q < sp->n_params ? sp->params[p].path : key[p];
+        snprintf(name[p], sizeof key[p], "%.*s", (int)sizeof key[p] - 1, chosen);
+    }
 }
 
 /* The frontier's labels: "ARM: servers=1000 k=2" (no comma, which gnuplot
@@ -355,14 +356,13 @@ static ew_table *sweep_frontier(const sweep *w)
     const char **labels = malloc(n * sizeof *labels);
     ew_table *t = NULL;
     if (lab && labels) {
+        char name[EW_SWEEP_MAX_PARAMS][192];
+        param_short_names(&w->spec, name);
         for (size_t i = 0; i < n; i++) {
             size_t k = (size_t)snprintf(lab[i], sizeof lab[i], "%s:", w->names[i % w->n_arms]);
-            for (uint32_t p = 0; p < w->spec.n_params && k < sizeof lab[i]; p++) {
-                char name[128];
-                param_short_name(&w->spec, p, name, sizeof name);
-                k += (size_t)snprintf(lab[i] + k, sizeof lab[i] - k, " %s=%s", name,
+            for (uint32_t p = 0; p < w->spec.n_params && k < sizeof lab[i]; p++)
+                k += (size_t)snprintf(lab[i] + k, sizeof lab[i] - k, " %s=%s", name[p],
                                       point_value(w, i / w->n_arms, p));
-            }
             labels[i] = lab[i];
         }
         t = ew_fig_frontier(w->aggp, labels, n);
